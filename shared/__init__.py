@@ -1,0 +1,1 @@
+"""Code shared by Pixie's three processes: settings, the wire protocol and the tool.json model."""

@@ -1,0 +1,142 @@
+"""The calling side of PX1: one DEALER socket shared by every coroutine of a process.
+
+A single reader task owns ``recv``; callers wait on a future keyed by request id, and the deadline
+is applied to that future, never to a socket operation (cancelling a pending pyzmq recv can lose
+a message). A socket monitor tracks the connection, so when the peer process dies every pending
+call fails at once with UNAVAILABLE instead of waiting out its deadline, and new calls fail
+promptly while the peer is away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from typing import Any
+
+import zmq
+import zmq.asyncio
+from zmq.utils.monitor import parse_monitor_message
+
+from shared.wire.errors import ErrorCode, WireError
+from shared.wire.frames import Reply, Request
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 2.0
+# How long a call waits for a connection that is being (re)established before giving up.
+CONNECT_GRACE = 0.25
+
+
+class RpcClient:
+    """Calls ops on one peer (``name`` is used in messages, e.g. "store")."""
+
+    def __init__(self, context: zmq.asyncio.Context, endpoint: str, *, name: str) -> None:
+        self.endpoint = endpoint
+        self.name = name
+        self._context = context
+        self._socket: zmq.asyncio.Socket | None = None
+        self._monitor: zmq.asyncio.Socket | None = None
+        self._pending: dict[str, asyncio.Future[Reply]] = {}
+        self._connected = asyncio.Event()
+        self.generation = 0  # counts successful connections; a change means the peer restarted
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    async def start(self) -> None:
+        socket = self._context.socket(zmq.DEALER)
+        socket.setsockopt(zmq.LINGER, 0)
+        socket.setsockopt(zmq.IMMEDIATE, 1)  # never park a request in a pipe to an absent peer
+        socket.setsockopt(zmq.RECONNECT_IVL, 50)
+        socket.setsockopt(zmq.RECONNECT_IVL_MAX, 500)
+        self._monitor = socket.get_monitor_socket(
+            zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED | zmq.EVENT_CLOSED
+        )
+        socket.connect(self.endpoint)
+        self._socket = socket
+        self._tasks = [
+            asyncio.create_task(self._read_replies(), name=f"rpc-{self.name}-reader"),
+            asyncio.create_task(self._watch_connection(), name=f"rpc-{self.name}-monitor"),
+        ]
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._fail_pending(f"{self.name} client closed")
+        if self._socket is not None:
+            self._socket.disable_monitor()
+            self._socket.close(linger=0)
+        if self._monitor is not None:
+            self._monitor.close(linger=0)
+        self._socket = self._monitor = None
+        self._connected.clear()
+
+    async def call(self, op: str, args: dict[str, Any] | None = None, *, timeout: float | None = None) -> Any:
+        """Send ``op`` and return its result, or raise ``WireError`` (the peer's, or UNAVAILABLE/TIMEOUT)."""
+        if self._socket is None:
+            raise WireError(ErrorCode.UNAVAILABLE, f"{self.name} client is not started")
+        budget = DEFAULT_TIMEOUT if timeout is None else timeout
+        deadline = time.monotonic() + budget
+        if not self._connected.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._connected.wait(), min(CONNECT_GRACE, budget))
+            if not self._connected.is_set():
+                raise WireError(ErrorCode.UNAVAILABLE, f"{self.name} is not running")
+
+        request = Request(id=uuid.uuid4().hex, op=op, args=args or {}, deadline=time.time() + budget)
+        future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
+        self._pending[request.id] = future
+        try:
+            try:
+                await self._socket.send_multipart(request.encode(), flags=zmq.NOBLOCK)
+            except zmq.Again:
+                raise WireError(ErrorCode.UNAVAILABLE, f"{self.name} is not running") from None
+            try:
+                reply = await asyncio.wait_for(future, max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise WireError(
+                    ErrorCode.TIMEOUT, f"{self.name} did not answer {op!r} within {budget:g} s"
+                ) from None
+        finally:
+            self._pending.pop(request.id, None)
+        if reply.error is not None:
+            raise reply.error
+        return reply.result
+
+    async def _read_replies(self) -> None:
+        assert self._socket is not None
+        while True:
+            frames = await self._socket.recv_multipart()
+            try:
+                reply = Reply.decode(frames)
+            except ValueError as exc:
+                log.warning("ignoring malformed reply from %s: %s", self.name, exc)
+                continue
+            future = self._pending.get(reply.id)
+            if future is not None and not future.done():
+                future.set_result(reply)
+
+    async def _watch_connection(self) -> None:
+        assert self._monitor is not None
+        while True:
+            event = parse_monitor_message(await self._monitor.recv_multipart())["event"]
+            if event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+                self.generation += 1
+                self._connected.set()
+            elif event in (zmq.EVENT_DISCONNECTED, zmq.EVENT_CLOSED):
+                self._connected.clear()
+                self._fail_pending(f"{self.name} stopped while answering")
+
+    def _fail_pending(self, message: str) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(WireError(ErrorCode.UNAVAILABLE, message))
+        # Entries are removed by their callers.
