@@ -8,7 +8,7 @@ directory per data directory (``Endpoints``), guarded by an ``InstanceLock``.
 from shared.wire.args import Args
 from shared.wire.client import RpcClient
 from shared.wire.endpoints import Endpoints, InstanceLock, StartupError
-from shared.wire.errors import ErrorCode, WireError
+from shared.wire.errors import ErrorCode, WireError, bad_request, conflict, not_found
 from shared.wire.frames import Reply, Request
 from shared.wire.server import RpcServer
 from shared.wire.state import StateMirror, StatePublisher
@@ -26,4 +26,7 @@ __all__ = [
     "StateMirror",
     "StatePublisher",
     "WireError",
+    "bad_request",
+    "conflict",
+    "not_found",
 ]
