@@ -74,7 +74,7 @@ class StatePublisher:
     def get(self, key: str) -> Any:
         return self._items.get(key)
 
-    def keys(self) -> list[str]:
+    def published_keys(self) -> list[str]:
         return list(self._items)
 
     def set(self, key: str, value: Any) -> None:

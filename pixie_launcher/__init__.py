@@ -1,0 +1,1 @@
+"""The launcher process: discovers tools and (from the launcher issue on) owns every tool subprocess."""

@@ -1,0 +1,3 @@
+from pixie_launcher.service import main
+
+main()

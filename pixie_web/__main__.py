@@ -1,0 +1,3 @@
+from pixie_web.server import main
+
+main()

@@ -1,0 +1,66 @@
+"""Building the Quart app: blueprints, error handlers, security headers, and the request guard."""
+
+from __future__ import annotations
+
+import logging
+
+from quart import Response
+from werkzeug.exceptions import HTTPException
+
+from pixie_web.context import PixieApp, WebState
+from pixie_web.errors import from_wire_error, respond_error
+from pixie_web.guard import GuardMiddleware, allowed_hosts
+from pixie_web.peers import Peers
+from pixie_web.routes import api_system, api_tools, pages
+from shared.config import Settings
+from shared.wire import WireError
+
+log = logging.getLogger(__name__)
+
+# No inline scripts, nothing from other origins, and no framing (clickjacking) of a page that can
+# start processes on this machine.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def create_app(settings: Settings, peers: Peers) -> PixieApp:
+    app = PixieApp(__name__)
+    app.pixie = WebState(settings=settings, peers=peers)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    for module in (api_system, api_tools, pages):
+        app.register_blueprint(module.blueprint)
+
+    @app.errorhandler(WireError)
+    async def on_wire_error(error: WireError) -> Response:
+        return await from_wire_error(error)
+
+    @app.errorhandler(HTTPException)
+    async def on_http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        if status == 404:
+            return await respond_error(404, "NOT_FOUND", "There is nothing at this address.", "Not found")
+        if status == 405:
+            message = "This address does not accept that method."
+            return await respond_error(405, "METHOD_NOT_ALLOWED", message, "Not allowed")
+        code = error.name.upper().replace(" ", "_")
+        return await respond_error(status, code, error.description or error.name, error.name)
+
+    @app.errorhandler(Exception)
+    async def on_unexpected(error: Exception) -> Response:
+        log.exception("unexpected error", exc_info=error)
+        message = "Pixie hit an unexpected error; the web process's log has the details."
+        return await respond_error(500, "INTERNAL", message, "Something went wrong")
+
+    @app.after_request
+    async def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    app.asgi_app = GuardMiddleware(app.asgi_app, allowed_hosts(settings.host, settings.port))  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,91 @@
+"""The web process's view of the store and the launcher: clients, the launcher-state mirror, health.
+
+Whether a peer is up is known from the connection itself (the socket monitor notices a dead peer
+at once), so routes can refuse early and cheaply; ``check`` goes further and pings both, which is
+what ``/api/healthz`` reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import zmq.asyncio
+
+from shared.wire import Endpoints, RpcClient, StateMirror, WireError
+
+STORE = "store"
+LAUNCHER = "launcher"
+PING_TIMEOUT = 0.5
+TOOL_KEY_PREFIX = "tool/"
+
+
+@dataclass(frozen=True)
+class PeerHealth:
+    name: str
+    ok: bool
+    detail: str
+
+
+class Peers:
+    def __init__(self, context: zmq.asyncio.Context, endpoints: Endpoints) -> None:
+        self.store = RpcClient(context, endpoints.store_rpc, name=STORE)
+        self.launcher = RpcClient(context, endpoints.launcher_rpc, name=LAUNCHER)
+        self.launcher_state = StateMirror(context, endpoints.launcher_pub, self.launcher)
+
+    async def start(self) -> None:
+        await self.store.start()
+        await self.launcher.start()
+        await self.launcher_state.start()
+
+    async def close(self) -> None:
+        await self.launcher_state.close()
+        await self.launcher.close()
+        await self.store.close()
+
+    def missing(self, *names: str) -> list[str]:
+        """Which of the named peers cannot serve a request right now (cheap; no round trip)."""
+        down = []
+        if STORE in names and not self.store.connected:
+            down.append(STORE)
+        if LAUNCHER in names and not self.launcher_state.ready:
+            down.append(LAUNCHER)
+        return down
+
+    async def check(self) -> list[PeerHealth]:
+        return list(await asyncio.gather(self._ping(self.store), self._ping(self.launcher)))
+
+    async def _ping(self, client: RpcClient) -> PeerHealth:
+        try:
+            await client.call("ping", timeout=PING_TIMEOUT)
+        except WireError as exc:
+            return PeerHealth(client.name, False, exc.message)
+        if client is self.launcher and not self.launcher_state.ready:
+            return PeerHealth(client.name, False, "launcher state is still loading")
+        return PeerHealth(client.name, True, "ok")
+
+    def tools(self) -> list[dict[str, Any]]:
+        """The launcher's tool records, sorted by name."""
+        records = [
+            value for key, value in self.launcher_state.items.items() if key.startswith(TOOL_KEY_PREFIX)
+        ]
+        return sorted(records, key=lambda record: (str(record["name"]).lower(), record["id"]))
+
+    def tool(self, name: str) -> dict[str, Any] | None:
+        """A tool by id, or by folder name as a fallback."""
+        record = self.launcher_state.items.get(TOOL_KEY_PREFIX + name)
+        if record is not None:
+            return dict(record)
+        for value in self.launcher_state.items.values():
+            if isinstance(value, dict) and value.get("folder") == name:
+                return dict(value)
+        return None
+
+
+def describe_missing(names: list[str]) -> str:
+    """A sentence naming what is down, for 503 bodies and the friendly page."""
+    parts = {STORE: "the store (run history and settings)", LAUNCHER: "the launcher (tools)"}
+    listed = " and ".join(parts[name] for name in names)
+    verb = "is" if len(names) == 1 else "are"
+    return f"Pixie is not fully running: {listed} {verb} not answering."

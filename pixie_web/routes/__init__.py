@@ -1,0 +1,1 @@
+"""Route modules, one per area: the JSON API and the pages."""

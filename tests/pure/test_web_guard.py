@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from pixie_web.guard import allowed_hosts, check_request
+
+HOSTS = allowed_hosts("127.0.0.1", 7860)
+
+
+def test_allowed_hosts_name_the_address_and_localhost_with_the_port() -> None:
+    assert HOSTS == {"127.0.0.1:7860", "localhost:7860"}
+    assert allowed_hosts("::1", 8080) == {"[::1]:8080", "localhost:8080"}
+    assert allowed_hosts("127.0.0.1", 80) == {"127.0.0.1:80", "localhost:80", "127.0.0.1", "localhost"}
+
+
+@pytest.mark.parametrize(
+    ("method", "host", "origin", "fetch_site"),
+    [
+        ("GET", "127.0.0.1:7860", None, None),
+        ("GET", "localhost:7860", None, None),
+        ("GET", "LOCALHOST:7860", None, None),
+        ("GET", "127.0.0.1:7860", "http://evil.example", "cross-site"),  # reads are not forgery
+        ("POST", "127.0.0.1:7860", None, None),  # curl and skills
+        ("POST", "127.0.0.1:7860", "http://127.0.0.1:7860", "same-origin"),
+        ("POST", "localhost:7860", "http://localhost:7860", None),
+        ("DELETE", "127.0.0.1:7860", None, "none"),  # typed into the address bar / bookmarks
+        ("PATCH", "127.0.0.1:7860", "http://localhost:7860", "same-origin"),
+    ],
+)
+def test_accepted(method: str, host: str, origin: str | None, fetch_site: str | None) -> None:
+    assert check_request(method, host, origin, fetch_site, HOSTS) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "host", "origin", "fetch_site", "status", "code"),
+    [
+        ("GET", "evil.example", None, None, 400, "BAD_HOST"),  # DNS rebinding
+        ("GET", "evil.example:7860", None, None, 400, "BAD_HOST"),
+        ("GET", "127.0.0.1:9999", None, None, 400, "BAD_HOST"),
+        ("GET", "127.0.0.1", None, None, 400, "BAD_HOST"),
+        ("GET", "0.0.0.0:7860", None, None, 400, "BAD_HOST"),
+        ("GET", None, None, None, 400, "BAD_HOST"),
+        ("POST", "127.0.0.1:7860", "http://evil.example", None, 403, "CROSS_SITE"),
+        ("POST", "127.0.0.1:7860", "null", None, 403, "CROSS_SITE"),
+        ("POST", "127.0.0.1:7860", "http://127.0.0.1:9999", None, 403, "CROSS_SITE"),
+        ("POST", "127.0.0.1:7860", "https://127.0.0.1:7860", None, 403, "CROSS_SITE"),
+        ("POST", "127.0.0.1:7860", None, "cross-site", 403, "CROSS_SITE"),
+        ("PUT", "127.0.0.1:7860", None, "same-site", 403, "CROSS_SITE"),
+        ("DELETE", "127.0.0.1:7860", "http://evil.example", "cross-site", 403, "CROSS_SITE"),
+    ],
+)
+def test_rejected(
+    method: str, host: str | None, origin: str | None, fetch_site: str | None, status: int, code: str
+) -> None:
+    rejection = check_request(method, host, origin, fetch_site, HOSTS)
+    assert rejection is not None
+    assert (rejection.status, rejection.code) == (status, code)
+
+
+def test_bad_host_message_names_the_host_and_the_right_address() -> None:
+    rejection = check_request("GET", "evil.example", None, None, HOSTS)
+    assert rejection is not None
+    assert rejection.message == "Host 'evil.example' does not name this server; use http://127.0.0.1:7860"
