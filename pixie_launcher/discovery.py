@@ -84,8 +84,8 @@ def list_tool_folders(tools_dir: Path) -> list[Path]:
     )
 
 
-def _file_error(message: str) -> tuple[SpecError, ...]:
-    return (SpecError(kind="json", path="", message=message),)
+def _file_error(folder: str, message: str) -> tuple[SpecError, ...]:
+    return (SpecError(kind="json", path="", message=message, source=f"{folder}/{TOOL_JSON}"),)
 
 
 def read_folder(path: Path) -> FolderScan:
@@ -93,12 +93,12 @@ def read_folder(path: Path) -> FolderScan:
     try:
         size = tool_json.stat().st_size
         if size > MAX_TOOL_JSON_BYTES:
-            return FolderScan(path.name, path, None, _file_error("is larger than 1 MiB"))
+            return FolderScan(path.name, path, None, _file_error(path.name, "is larger than 1 MiB"))
         data = tool_json.read_bytes()
     except FileNotFoundError:
-        return FolderScan(path.name, path, None, _file_error("is missing; every tool folder needs one"))
+        return FolderScan(path.name, path, None, _file_error(path.name, "is missing; every tool folder needs one"))
     except OSError as exc:
-        return FolderScan(path.name, path, None, _file_error(f"cannot be read ({exc.strerror})"))
+        return FolderScan(path.name, path, None, _file_error(path.name, f"cannot be read ({exc.strerror})"))
     result: ParseResult = parse_tool_json(data, source=f"{path.name}/{TOOL_JSON}")
     return FolderScan(path.name, path, result.spec, result.errors)
 

@@ -1,0 +1,74 @@
+"""The ``pixie`` console script."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shared.cli import main
+from tests.support.system import PixieSystem
+
+
+def _pixie(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).parent / "pixie"
+    return subprocess.run([str(script), *args], capture_output=True, text=True, timeout=30, env=env, cwd=cwd)
+
+
+def test_help_lists_the_commands() -> None:
+    result = _pixie("--help")
+    assert result.returncode == 0
+    assert "usage: pixie" in result.stdout
+    assert "config" in result.stdout
+    assert "status" in result.stdout
+
+
+def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([])
+    assert exited.value.code == 0
+    assert "usage: pixie" in capsys.readouterr().out
+
+
+def test_config_shows_values_and_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pixie.toml").write_text("port = 8123\n")
+    monkeypatch.setenv("PIXIE_DEVELOPER_MODE", "yes")
+    with pytest.raises(SystemExit) as exited:
+        main(["config"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "PIXIE_PORT" in out and "8123  (pixie.toml)" in out
+    assert "True  (environment)" in out
+    assert "run directory" in out
+
+
+def test_config_error_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PIXIE_PORT", "seventy")
+    result = _pixie("config", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "pixie: PIXIE_PORT must be an integer from 1 to 65535, got 'seventy'"
+    ]
+
+
+def test_status_when_nothing_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    system = PixieSystem(tmp_path)  # only for its free port and clean environment
+    result = _pixie("status", env=system.env, cwd=tmp_path)
+    system.stop()
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"Pixie is not running at http://127.0.0.1:{system.port}")
+
+
+def test_status_of_a_running_pixie(pixie: PixieSystem, tmp_path: Path) -> None:
+    pixie.wait_healthy()
+    result = _pixie("status", env=pixie.env, cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.split() == ["web", "ok", "store", "ok", "launcher", "ok"]

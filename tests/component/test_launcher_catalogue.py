@@ -1,0 +1,101 @@
+"""Discovery against a real tools folder, and the catalogue publishing what changed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import zmq.asyncio
+
+from pixie_launcher.catalogue import Catalogue
+from pixie_launcher.discovery import MAX_TOOL_JSON_BYTES, fingerprint, list_tool_folders, read_folder
+from shared.wire import Endpoints, StatePublisher
+from tests.support.tools import minimal_tool_json, write_tool
+
+
+def test_tool_folders_are_sorted_and_hidden_ones_skipped(tmp_path: Path) -> None:
+    for name in ("b", "a", ".hidden", "__pycache__"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "notes.txt").write_text("not a tool")
+    assert [path.name for path in list_tool_folders(tmp_path)] == ["a", "b"]
+
+
+def test_missing_tools_folder_means_no_tools(tmp_path: Path) -> None:
+    assert list_tool_folders(tmp_path / "absent") == []
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda p: None, "bad/tool.json: is missing; every tool folder needs one"),
+        (lambda p: (p / "tool.json").write_bytes(b" " * (MAX_TOOL_JSON_BYTES + 1)), "is larger than 1 MiB"),
+        (lambda p: (p / "tool.json").write_bytes(b"\xff\xfe{}"), "bad/tool.json"),
+    ],
+)
+def test_unreadable_tool_json_is_a_listed_error(tmp_path: Path, setup: object, message: str) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    setup(folder)  # type: ignore[operator]
+    result = read_folder(folder)
+    assert result.spec is None
+    assert message in str(result.errors[0])
+
+
+def test_a_tool_json_that_cannot_be_read_is_a_listed_error(tmp_path: Path) -> None:
+    (tmp_path / "odd" / "tool.json").mkdir(parents=True)
+    assert str(read_folder(tmp_path / "odd").errors[0]) == "odd/tool.json: cannot be read (Is a directory)"
+
+
+def test_fingerprint_changes_on_edit(tmp_path: Path) -> None:
+    folder = write_tool(tmp_path, "t")
+    before = fingerprint(folder)
+    assert fingerprint(folder) == before
+    (folder / "tool.json").write_text("{}  ")
+    assert fingerprint(folder) != before
+
+
+@pytest.fixture
+async def catalogue(
+    tmp_path: Path, zmq_context: zmq.asyncio.Context, endpoints: Endpoints
+) -> AsyncIterator[Catalogue]:
+    publisher = StatePublisher(zmq_context, endpoints.launcher_pub)
+    publisher.start()
+    yield Catalogue(tmp_path / "tools", publisher)
+    await publisher.close()
+
+
+async def test_refresh_publishes_adds_edits_and_removals(catalogue: Catalogue) -> None:
+    publisher = catalogue._publisher
+    assert await catalogue.refresh() is False  # no folder at all yet
+    write_tool(catalogue.tools_dir, "one")
+    assert await catalogue.refresh() is True
+    assert publisher.get("tool/one")["state"] == "stopped"
+    assert await catalogue.refresh() is False  # nothing changed, nothing re-read
+
+    seq = publisher.seq
+    write_tool(catalogue.tools_dir, "one", minimal_tool_json("one", name="Renamed tool"))
+    assert await catalogue.refresh() is True
+    assert publisher.get("tool/one")["name"] == "Renamed tool"
+    assert publisher.seq == seq + 1
+
+    write_tool(catalogue.tools_dir, "one", '{"id": "one"')
+    await catalogue.refresh()
+    assert publisher.get("tool/one")["state"] == "broken"
+
+    (catalogue.tools_dir / "one" / "tool.json").unlink()
+    (catalogue.tools_dir / "one").rmdir()
+    await catalogue.refresh()
+    assert publisher.get("tool/one") is None
+    assert publisher.published_keys() == []
+
+
+async def test_a_duplicate_id_appears_and_clears(catalogue: Catalogue) -> None:
+    write_tool(catalogue.tools_dir, "calc")
+    write_tool(catalogue.tools_dir, "calc-copy", minimal_tool_json("calc"))
+    await catalogue.refresh()
+    assert catalogue._publisher.get("tool/calc-copy")["state"] == "broken"
+    write_tool(catalogue.tools_dir, "calc-copy", minimal_tool_json("calc-copy"))
+    await catalogue.refresh()
+    assert catalogue._publisher.get("tool/calc-copy")["state"] == "stopped"
+    assert catalogue._publisher.get("tool/calc")["state"] == "stopped"
