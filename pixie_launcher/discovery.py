@@ -96,7 +96,9 @@ def read_folder(path: Path) -> FolderScan:
             return FolderScan(path.name, path, None, _file_error(path.name, "is larger than 1 MiB"))
         data = tool_json.read_bytes()
     except FileNotFoundError:
-        return FolderScan(path.name, path, None, _file_error(path.name, "is missing; every tool folder needs one"))
+        return FolderScan(
+            path.name, path, None, _file_error(path.name, "is missing; every tool folder needs one")
+        )
     except OSError as exc:
         return FolderScan(path.name, path, None, _file_error(path.name, f"cannot be read ({exc.strerror})"))
     result: ParseResult = parse_tool_json(data, source=f"{path.name}/{TOOL_JSON}")

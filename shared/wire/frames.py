@@ -25,8 +25,13 @@ def dump_json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def load_json(data: bytes) -> Any:
-    return json.loads(data.decode("utf-8"))
+    """Strict JSON: NaN and Infinity are refused, as ``dump_json`` refuses to write them."""
+    return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
 
 
 @dataclass(frozen=True)

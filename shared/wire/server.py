@@ -68,8 +68,11 @@ class RpcServer:
                 await self._reader
         if self._inflight:
             await asyncio.wait(self._inflight, timeout=grace)
-        for task in self._inflight:
+        leftovers = list(self._inflight)
+        for task in leftovers:
             task.cancel()
+        # Wait for the cancelled handlers' own cleanup (a store handler rolls back) to finish.
+        await asyncio.gather(*leftovers, return_exceptions=True)
         if self._socket is not None:
             self._socket.close()
             self._socket = None

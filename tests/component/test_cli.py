@@ -44,7 +44,8 @@ def test_config_shows_values_and_sources(
         main(["config"])
     assert exited.value.code == 0
     out = capsys.readouterr().out
-    assert "PIXIE_PORT" in out and "8123  (pixie.toml)" in out
+    assert "PIXIE_PORT" in out
+    assert "8123  (pixie.toml)" in out
     assert "True  (environment)" in out
     assert "run directory" in out
 

@@ -16,7 +16,9 @@ def scan(folder: str, tool_id: str | None = None, *, broken: bool = False) -> Fo
     if broken:
         result = parse_tool_json("{", source=f"{folder}/tool.json")
     else:
-        result = parse_tool_json(json.dumps(minimal_tool_json(tool_id or folder)), source=f"{folder}/tool.json")
+        result = parse_tool_json(
+            json.dumps(minimal_tool_json(tool_id or folder)), source=f"{folder}/tool.json"
+        )
     return FolderScan(folder, Path("/tools") / folder, result.spec, result.errors)
 
 
@@ -27,9 +29,7 @@ def keyed(tools: list[DiscoveredTool]) -> dict[str, tuple[str, bool]]:
 @pytest.mark.parametrize(
     ("scans", "expected"),
     [
-        pytest.param(
-            [scan("a"), scan("b")], {"a": ("a", False), "b": ("b", False)}, id="ids-from-tool-json"
-        ),
+        pytest.param([scan("a"), scan("b")], {"a": ("a", False), "b": ("b", False)}, id="ids-from-tool-json"),
         pytest.param(
             [scan("example-compound-interest", "compound-interest")],
             {"compound-interest": ("example-compound-interest", False)},

@@ -19,6 +19,7 @@ def test_request_round_trip() -> None:
         ([PROTOCOL, b"{not json"], "not valid JSON"),
         ([PROTOCOL, b"\xff\xfe"], "not valid JSON"),
         ([PROTOCOL, b"[1, 2]"], "must be a JSON object"),
+        ([PROTOCOL, b'{"id": "1", "op": "x", "deadline": 1, "args": {"v": NaN}}'], "not valid JSON"),
         ([PROTOCOL, dump_json({"op": "x", "deadline": 1})], "'id' must be a non-empty string"),
         ([PROTOCOL, dump_json({"id": "1", "deadline": 1})], "'op' must be a non-empty string"),
         (

@@ -1,0 +1,159 @@
+"""The store's two SQLite connections and the one way to write through them.
+
+SQLite in WAL mode allows many readers but one writer, and a deferred transaction that starts as
+a reader and later writes fails with SQLITE_BUSY without honouring ``busy_timeout``. So every
+write unit takes an asyncio lock around the single writer connection and runs inside
+``BEGIN IMMEDIATE`` … ``COMMIT``, rolling back on any error (including cancellation: aiosqlite
+keeps running a statement whose awaiting task was cancelled, so rollback must be explicit).
+Reads use a second connection with ``query_only`` set, so a bug in a read op cannot write.
+
+aiosqlite runs each connection on a non-daemon thread: ``close()`` must run on every path or
+the process cannot exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from pixie_store.timestamps import Clock, format_instant, system_clock
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+ANALYSIS_LIMIT = 400
+Params = Sequence[Any]
+
+_COMMON_PRAGMAS = (
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+class Tx:
+    """Statements on one connection inside one transaction (read or write)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return list(await self._conn.execute_fetchall(sql, params))
+
+    async def one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = await self.all(sql, params)
+        return rows[0] if rows else None
+
+    async def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = await self.one(sql, params)
+        return None if row is None else row[0]
+
+    async def run(self, sql: str, params: Params = ()) -> tuple[int, int | None]:
+        """Execute a write; returns (rows changed, last inserted rowid)."""
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.rowcount, cursor.lastrowid
+
+    async def run_many(self, sql: str, rows: Sequence[Params]) -> None:
+        async with self._conn.executemany(sql, rows):
+            pass
+
+
+async def execute(conn: aiosqlite.Connection, sql: str) -> list[sqlite3.Row]:
+    """Run one statement to completion and close its cursor (an open cursor pins a read snapshot)."""
+    async with conn.execute(sql) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def _connect(path: Path, *extra_pragmas: str) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        for pragma in (*_COMMON_PRAGMAS, *extra_pragmas):
+            await execute(conn, pragma)
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+class Database:
+    """The open database: a locked writer, a read-only reader and the clock for timestamps."""
+
+    def __init__(
+        self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection, clock: Clock
+    ) -> None:
+        self.path = path
+        self.clock = clock
+        self._writer = writer
+        self._reader = reader
+        self._write_lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, *, clock: Clock = system_clock) -> Database:
+        """Open both connections; the caller has already checked the file is ours to open."""
+        writer = await _connect(path)
+        try:
+            mode = (await execute(writer, "PRAGMA journal_mode=WAL"))[0][0]
+            if str(mode).lower() != "wal":
+                log.warning("SQLite refused WAL mode for %s (got %r)", path, mode)
+            reader = await _connect(path, "PRAGMA query_only=ON")
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(path, writer, reader, clock)
+
+    def now(self) -> str:
+        return format_instant(self.clock())
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[Tx]:
+        """One write unit: ``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` if anything fails."""
+        async with self._write_lock:
+            try:
+                await execute(self._writer, "BEGIN IMMEDIATE")
+                yield Tx(self._writer)
+                await execute(self._writer, "COMMIT")
+            except BaseException:
+                await self._rollback()
+                raise
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """One read unit on a single snapshot, so a count and its page agree."""
+        async with self._read_lock:
+            await execute(self._reader, "BEGIN")
+            try:
+                yield Tx(self._reader)
+            finally:
+                await execute(self._reader, "COMMIT")
+
+    async def _rollback(self) -> None:
+        # A cancelled await does not stop the statement queued on aiosqlite's thread, so first
+        # wait for the queue to drain; only then is ``in_transaction`` the truth.
+        await execute(self._writer, "SELECT 1")
+        if self._writer.in_transaction:
+            await execute(self._writer, "ROLLBACK")
+
+    async def close(self) -> None:
+        """Let SQLite refresh its planner statistics, then close both connections (always both)."""
+        try:
+            async with self._write_lock:
+                # A bounded ANALYZE (if optimize decides to run one) keeps shutdown fast on big tables.
+                await execute(self._writer, f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+                await execute(self._writer, "PRAGMA optimize")
+        except sqlite3.Error as exc:
+            log.warning("PRAGMA optimize failed at close: %s", exc)
+        finally:
+            try:
+                async with self._read_lock:
+                    await self._reader.close()
+            finally:
+                await self._writer.close()

@@ -1,0 +1,200 @@
+"""Run records: one row per tool run, from ``running`` to the status it ended with.
+
+A run that was still ``running`` when the store stopped is marked ``interrupted`` at the next
+start; ``runs.finish`` still accepts it, because the web process may have kept the run going
+while only the store restarted, and its result must not be lost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from typing import Any
+
+from pixie_store import rules
+from pixie_store.db import Database, Tx
+from pixie_store.ops.base import OpTable, from_json, to_json
+from pixie_store.paging import decode_cursor, encode_cursor
+from pixie_store.timestamps import duration_ms
+from shared.wire import Args, conflict, not_found
+
+OPS = OpTable()
+
+ENDED = ("ok", "error", "timeout", "cancelled", "interrupted")
+STATUSES = ("running", *ENDED)
+FINISHABLE = ("running", "interrupted")
+INTERRUPTED_NOTE = (
+    "Pixie stopped before this run finished (its store restarted while the run was in progress)."
+)
+ERROR_MAX = 10_000
+STDERR_TAIL_MAX = 65_536
+COLUMNS = (
+    "id, tool_id, status, started_at, finished_at, duration_ms, inputs_json, outputs_json, "
+    "error, stderr_tail, starred, label"
+)
+
+
+def run_dict(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "tool_id": row["tool_id"],
+        "status": row["status"],
+        "started_at": row["started_at"],
+        "finished_at": row["finished_at"],
+        "duration_ms": row["duration_ms"],
+        "inputs": from_json(row["inputs_json"]),
+        "outputs": from_json(row["outputs_json"]),
+        "error": row["error"],
+        "stderr_tail": row["stderr_tail"],
+        "starred": bool(row["starred"]),
+        "label": row["label"],
+    }
+
+
+async def _load(tx: Tx, run_id: str) -> dict[str, Any]:
+    row = await tx.one(f"SELECT {COLUMNS} FROM runs WHERE id = ?", (run_id,))
+    if row is None:
+        raise not_found(f"no run {run_id!r}")
+    return run_dict(row)
+
+
+def _run_id(args: Args) -> str:
+    return args.text("run_id", max_length=64, pattern=rules.RUN_ID_PATTERN)
+
+
+async def mark_interrupted(db: Database) -> int:
+    """At start: runs a crash left ``running`` become ``interrupted``; returns how many."""
+    async with db.write() as tx:
+        changed, _ = await tx.run(
+            "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE status = 'running'",
+            (db.now(), INTERRUPTED_NOTE),
+        )
+    return changed
+
+
+@OPS.op("runs.create")
+async def create_run(db: Database, args: Args) -> dict[str, Any]:
+    tool_id = args.text("tool_id", max_length=rules.TOOL_ID_MAX)
+    inputs = to_json(args.mapping("inputs"), "inputs")
+    run_id = args.text("run_id", default=None, max_length=64, pattern=rules.RUN_ID_PATTERN)
+    started_at = rules.optional_instant(args, "started_at")
+    args.done()
+    run_id = run_id or uuid.uuid4().hex
+    async with db.write() as tx:
+        changed, _ = await tx.run(
+            "INSERT INTO runs (id, tool_id, status, started_at, inputs_json) "
+            "VALUES (?, ?, 'running', ?, ?) ON CONFLICT (id) DO NOTHING",
+            (run_id, tool_id, started_at or db.now(), inputs),
+        )
+        if not changed:
+            raise conflict(f"a run with id {run_id!r} already exists")
+        return await _load(tx, run_id)
+
+
+@OPS.op("runs.finish")
+async def finish_run(db: Database, args: Args) -> dict[str, Any]:
+    run_id = _run_id(args)
+    status = args.text("status", choices=ENDED)
+    outputs = args.value("outputs", default=None)
+    outputs_json = None if outputs is None else to_json(outputs, "outputs")
+    error = args.text("error", default=None, max_length=ERROR_MAX, allow_empty=True)
+    stderr_tail = args.text("stderr_tail", default=None, max_length=STDERR_TAIL_MAX, allow_empty=True)
+    finished_at = rules.optional_instant(args, "finished_at")
+    args.done()
+    async with db.write() as tx:
+        row = await tx.one("SELECT status, started_at FROM runs WHERE id = ?", (run_id,))
+        if row is None:
+            raise not_found(f"no run {run_id!r}")
+        if row["status"] not in FINISHABLE:
+            raise conflict(f"run {run_id!r} already ended with status {row['status']!r}")
+        finished_at = finished_at or db.now()
+        await tx.run(
+            "UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?, outputs_json = ?, "
+            "error = ?, stderr_tail = ? WHERE id = ?",
+            (
+                status,
+                finished_at,
+                duration_ms(row["started_at"], finished_at),
+                outputs_json,
+                error,
+                stderr_tail,
+                run_id,
+            ),
+        )
+        return await _load(tx, run_id)
+
+
+@OPS.op("runs.get")
+async def get_run(db: Database, args: Args) -> dict[str, Any]:
+    run_id = _run_id(args)
+    args.done()
+    async with db.read() as tx:
+        return await _load(tx, run_id)
+
+
+@OPS.op("runs.list")
+async def list_runs(db: Database, args: Args) -> dict[str, Any]:
+    """Newest first, ``limit`` at a time; pass ``next_before`` back as ``before`` for the next page."""
+    tool_id = args.text("tool_id", default=None, max_length=rules.TOOL_ID_MAX)
+    status = args.text("status", default=None, choices=STATUSES)
+    limit = args.integer("limit", default=20, minimum=1, maximum=200)
+    before = args.text("before", default=None, max_length=512)
+    args.done()
+    terms: list[str] = []
+    params: list[Any] = []
+    if tool_id is not None:
+        terms.append("tool_id = ?")
+        params.append(tool_id)
+    if status is not None:
+        # A literal (checked against STATUSES) lets SQLite use the partial index for 'running'.
+        terms.append(f"status = '{status}'")
+    if before is not None:
+        started_at, last_id = decode_cursor(before)
+        terms.append("started_at <= ? AND (started_at < ? OR id < ?)")
+        params += [started_at, started_at, last_id]
+    where = f"WHERE {' AND '.join(terms)}" if terms else ""
+    async with db.read() as tx:
+        rows = await tx.all(
+            f"SELECT {COLUMNS} FROM runs {where} ORDER BY started_at DESC, id DESC LIMIT ?",
+            (*params, limit + 1),
+        )
+    page = rows[:limit]
+    next_before = encode_cursor(page[-1]["started_at"], page[-1]["id"]) if len(rows) > limit else None
+    return {"items": [run_dict(row) for row in page], "next_before": next_before}
+
+
+@OPS.op("runs.update")
+async def update_run(db: Database, args: Args) -> dict[str, Any]:
+    """Star or label a run; starred and labelled runs are the ones retention keeps."""
+    run_id = _run_id(args)
+    starred = args.boolean("starred", default=None)
+    label_given = "label" in args
+    label = rules.label(args.text("label", default=None, max_length=rules.LABEL_MAX, allow_empty=True))
+    args.done()
+    async with db.write() as tx:
+        await _load(tx, run_id)
+        if starred is not None:
+            await tx.run("UPDATE runs SET starred = ? WHERE id = ?", (int(starred), run_id))
+        if label_given:
+            await tx.run("UPDATE runs SET label = ? WHERE id = ?", (label, run_id))
+        return await _load(tx, run_id)
+
+
+@OPS.op("runs.delete")
+async def delete_run(db: Database, args: Args) -> dict[str, Any]:
+    """Delete a run and (by cascade) its artefact rows.
+
+    The store never touches files, so the reply lists the artefact paths that lost their rows;
+    the caller removes those files, and nothing is left orphaned on disk unknowingly.
+    """
+    run_id = _run_id(args)
+    args.done()
+    async with db.write() as tx:
+        paths = [
+            row["rel_path"]
+            for row in await tx.all("SELECT rel_path FROM artefacts WHERE run_id = ? ORDER BY id", (run_id,))
+        ]
+        changed, _ = await tx.run("DELETE FROM runs WHERE id = ?", (run_id,))
+    if not changed:
+        raise not_found(f"no run {run_id!r}")
+    return {"id": run_id, "deleted": True, "artefact_paths": paths}

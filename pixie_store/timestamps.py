@@ -1,0 +1,85 @@
+"""One timestamp format for everything the store writes, and the clock that produces it.
+
+Every stored instant is an ISO-8601 UTC string with milliseconds and a ``Z``
+(``2026-11-30T04:37:43.123Z``). A single fixed-width form sorts lexically in time order, so SQL
+can compare and index the text directly; the original project mixed ``+00:00`` and ``Z`` forms
+and compared them as text, which sorted wrongly.
+
+The clock is a plain callable so tests (retention, pruning) can pin or move time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+
+Clock = Callable[[], datetime]
+
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_instant(moment: datetime) -> str:
+    """The stored form of ``moment``; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse a stored or caller-supplied instant, which must name its offset (``Z`` or ``+hh:mm``).
+
+    A caller's instant without an offset is ambiguous (whose local time?), so it is refused
+    rather than guessed.
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not an ISO-8601 date-time: {text!r}") from None
+    if _DATE_ONLY.fullmatch(text.strip()):
+        raise ValueError(f"a date-time is needed, not just a date: {text!r}")
+    if moment.tzinfo is None:
+        raise ValueError(f"date-time must include a UTC offset such as 'Z': {text!r}")
+    return moment.astimezone(UTC)
+
+
+def normalise_instant(text: str) -> str:
+    """A caller-supplied instant in the stored form (raises ``ValueError`` if it is not one)."""
+    return format_instant(parse_instant(text))
+
+
+def parse_bound(text: str, *, end: bool) -> str:
+    """A list filter bound in stored form, inclusive.
+
+    A date alone means the start of that UTC day for a lower bound and its last millisecond for an
+    upper bound, so ``to=2026-11-30`` includes everything created on the 30th. A date-time without
+    an offset is read as UTC: filter bounds come from people typing into a form.
+    """
+    stripped = text.strip()
+    if _DATE_ONLY.fullmatch(stripped):
+        try:
+            day = date.fromisoformat(stripped)
+        except ValueError:
+            raise ValueError(f"not a valid date: {text!r}") from None
+        moment = datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
+        return format_instant(moment)
+    try:
+        parsed = datetime.fromisoformat(stripped)
+    except ValueError:
+        raise ValueError(f"not an ISO-8601 date or date-time: {text!r}") from None
+    return format_instant(parsed)
+
+
+def duration_ms(started_at: str, finished_at: str) -> int:
+    """Whole milliseconds between two stored instants, never negative (clocks can step back)."""
+    delta = parse_instant(finished_at) - parse_instant(started_at)
+    return max(0, delta // timedelta(milliseconds=1))
+
+
+def days_before(moment: datetime, days: int) -> str:
+    return format_instant(moment - timedelta(days=days))
