@@ -29,8 +29,9 @@ def hypercorn_config(ctx: ServiceContext) -> Config:
     config = Config()
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     config.bind = [f"{host}:{settings.port}"]
-    config.accesslog = "-" if settings.developer_mode else None
-    config.errorlog = "-"
+    # Hypercorn's loggers go through the process's own logging set-up, so lines look alike.
+    config.accesslog = logging.getLogger("pixie.web.access") if settings.developer_mode else None
+    config.errorlog = logging.getLogger("pixie.web.server")
     config.graceful_timeout = 2.0
     config.include_server_header = False
     return config

@@ -54,6 +54,14 @@ def test_processes_find_each_other_in_any_start_order(tmp_path: Path) -> None:
         system.stop()
 
 
+def test_a_very_long_data_dir_still_boots(tmp_path: Path) -> None:
+    long_dir = tmp_path.joinpath(*(["a-long-folder-name-for-pixie-data"] * 8))
+    assert len(str(long_dir)) > 250
+    with running_system(tmp_path, env={"PIXIE_DATA_DIR": str(long_dir)}) as system:
+        system.wait_healthy()
+        assert (long_dir / "pixie.db").is_file()
+
+
 def test_api_tools_lists_working_and_broken_tools(tmp_path: Path) -> None:
     system = PixieSystem(tmp_path)
     write_tool(system.tools_dir, "lorenz-ode-solver")
