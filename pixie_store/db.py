@@ -23,7 +23,7 @@ from typing import Any
 
 import aiosqlite
 
-from pixie_store.timestamps import Clock, format_instant, system_clock
+from shared.timestamps import Clock, format_instant, system_clock
 
 log = logging.getLogger(__name__)
 

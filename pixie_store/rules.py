@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pixie_store.timestamps import normalise_instant, parse_bound
+from shared.timestamps import normalise_instant, parse_bound
 from shared.wire import Args, bad_request
 
 TAG_PATTERN = re.compile(r"[a-z0-9_-]{1,32}")

@@ -16,8 +16,8 @@ from pixie_store.db import Database
 from pixie_store.migrations import inspect_file, migrate
 from pixie_store.ops import handlers
 from pixie_store.ops.runs import mark_interrupted
-from pixie_store.timestamps import Clock, system_clock
 from shared.service import ServiceContext
+from shared.timestamps import Clock, system_clock
 from shared.wire import RpcServer, StartupError
 
 log = logging.getLogger("pixie_store")

@@ -12,7 +12,7 @@ from typing import Any
 from pixie_store import rules
 from pixie_store.db import Database
 from pixie_store.ops.base import OpTable, from_json, to_json
-from pixie_store.timestamps import days_before
+from shared.timestamps import days_before
 from shared.wire import Args, bad_request, not_found
 
 OPS = OpTable()

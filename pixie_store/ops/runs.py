@@ -15,7 +15,7 @@ from pixie_store import rules
 from pixie_store.db import Database, Tx
 from pixie_store.ops.base import OpTable, from_json, to_json
 from pixie_store.paging import decode_cursor, encode_cursor
-from pixie_store.timestamps import duration_ms
+from shared.timestamps import duration_ms
 from shared.wire import Args, conflict, not_found
 
 OPS = OpTable()

@@ -16,7 +16,7 @@ import zmq.asyncio
 from pixie_store.db import Database
 from pixie_store.ops import all_ops, handlers
 from pixie_store.service import open_store
-from pixie_store.timestamps import system_clock
+from shared.timestamps import system_clock
 from shared.wire import Args, Endpoints, ErrorCode, RpcClient, RpcServer, WireError
 
 

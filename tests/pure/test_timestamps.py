@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from pixie_store.timestamps import (
+from shared.timestamps import (
     days_before,
     duration_ms,
     format_instant,

@@ -1,4 +1,4 @@
-"""One timestamp format for everything the store writes, and the clock that produces it.
+"""One timestamp format for every instant Pixie stores or shows, and the clock that produces it.
 
 Every stored instant is an ISO-8601 UTC string with milliseconds and a ``Z``
 (``2026-11-30T04:37:43.123Z``). A single fixed-width form sorts lexically in time order, so SQL
@@ -83,3 +83,8 @@ def duration_ms(started_at: str, finished_at: str) -> int:
 
 def days_before(moment: datetime, days: int) -> str:
     return format_instant(moment - timedelta(days=days))
+
+
+def instant_from_epoch(seconds: float) -> str:
+    """The stored form of a Unix time (``time.time()``), for state published by the launcher."""
+    return format_instant(datetime.fromtimestamp(seconds, UTC))
