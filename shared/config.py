@@ -103,6 +103,19 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "developer_mode", False, _parse_bool, "Enables developer-only pages such as /api/launcher/state."
     ),
+    SettingSpec(
+        "warm_keep_seconds",
+        300,
+        _int_parser(0, 86_400),
+        "How long an idle tool stays warm when its tool.json does not say.",
+    ),
+    SettingSpec("warm_keep_max", 5, _int_parser(1, 64), "How many tools may be warm at once."),
+    SettingSpec(
+        "start_timeout_seconds",
+        30,
+        _int_parser(1, 600),
+        "How long a starting tool has to answer GET /healthz.",
+    ),
 )
 _BY_KEY = {spec.key: spec for spec in SETTINGS}
 
@@ -116,6 +129,9 @@ class Settings:
     tools_dir: Path
     data_dir: Path
     developer_mode: bool
+    warm_keep_seconds: int
+    warm_keep_max: int
+    start_timeout_seconds: int
     root: Path
     sources: Mapping[str, str]
 
