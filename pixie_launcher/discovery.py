@@ -11,6 +11,7 @@ that define a tool, so an added, removed or edited tool is noticed without readi
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class FolderScan:
     path: Path
     spec: ToolSpec | None
     errors: tuple[SpecError, ...]
+    raw: dict[str, Any] | None = None  # tool.json as written (for /schema drift and explicit fields)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,8 @@ def read_folder(path: Path) -> FolderScan:
     except OSError as exc:
         return FolderScan(path.name, path, None, _file_error(path.name, f"cannot be read ({exc.strerror})"))
     result: ParseResult = parse_tool_json(data, source=f"{path.name}/{TOOL_JSON}")
-    return FolderScan(path.name, path, result.spec, result.errors)
+    raw = json.loads(data) if result.spec is not None else None
+    return FolderScan(path.name, path, result.spec, result.errors, raw)
 
 
 def assign_ids(scans: Iterable[FolderScan]) -> list[DiscoveredTool]:

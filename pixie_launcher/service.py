@@ -1,26 +1,31 @@
-"""Wiring of the launcher process: the catalogue, its publisher, and the ops it answers."""
+"""Wiring of the launcher process: the launcher, its publisher, and the ops it answers."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import time
 from typing import Any
 
-from pixie_launcher.catalogue import Catalogue
+import httpx
+
+from pixie_launcher.launcher import Launcher
+from pixie_launcher.supervisor import ToolSupervisor
 from shared.service import ServiceContext, run_service
 from shared.wire import Args, Request, RpcServer, StatePublisher, not_found
 from shared.wire.state import SNAPSHOT_OP
 
 log = logging.getLogger("pixie.launcher")
 
+SHUTDOWN_CAP = 4.0
+ID_MAX = 200
+
 
 class LauncherOps:
     """The launcher's PX1 ops; each takes a request and returns JSON-ready data."""
 
-    def __init__(self, catalogue: Catalogue, publisher: StatePublisher) -> None:
-        self.catalogue = catalogue
-        self.publisher = publisher
+    def __init__(self, launcher: Launcher) -> None:
+        self.launcher = launcher
 
     def handlers(self) -> dict[str, Any]:
         return {
@@ -28,50 +33,135 @@ class LauncherOps:
             "tools.list": self.list_tools,
             "tools.get": self.get_tool,
             "tools.rescan": self.rescan,
+            "tools.start": self.start_tool,
+            "tools.stop": self.stop_tool,
+            "tools.set_pinned": self.set_pinned,
+            "tools.acquire": self.acquire,
+            "tools.release": self.release,
+            "leases.heartbeat": self.heartbeat,
+            "launcher.state": self.state,
         }
+
+    def _tool(self, args: Args) -> ToolSupervisor:
+        name = args.text("tool_id", max_length=ID_MAX)
+        supervisor = self.launcher.get(name)
+        if supervisor is None:
+            raise not_found(f"no tool {name!r} in {self.launcher.settings.tools_dir}")
+        return supervisor
+
+    @staticmethod
+    def _time_left(request: Request) -> float:
+        return max(0.0, request.deadline - time.time() - 0.05)
 
     async def snapshot(self, request: Request) -> dict[str, Any]:
         Args(request.args).done()
-        return self.publisher.snapshot()
+        return self.launcher.publisher.snapshot()
 
     async def list_tools(self, request: Request) -> dict[str, Any]:
         Args(request.args).done()
-        return {"items": [self.catalogue.record(tool) for tool in self.catalogue.tools]}
+        return {"items": [s.record() for s in self.launcher.supervisors.values()]}
 
     async def get_tool(self, request: Request) -> dict[str, Any]:
         args = Args(request.args)
-        name = args.text("tool_id", max_length=200)
+        supervisor = self._tool(args)
         args.done()
-        tool = self.catalogue.get(name)
-        if tool is None:
-            raise not_found(f"no tool {name!r} in {self.catalogue.tools_dir}")
-        return self.catalogue.record(tool)
+        return supervisor.record()
 
     async def rescan(self, request: Request) -> dict[str, Any]:
         Args(request.args).done()
-        await self.catalogue.refresh()
-        return {"tools": len(self.catalogue.tools)}
+        await self.launcher.sync()
+        return {"tools": len(self.launcher.supervisors)}
+
+    async def start_tool(self, request: Request) -> dict[str, Any]:
+        """Start a tool by hand (this also clears FATAL) and wait until it is running."""
+        args = Args(request.args)
+        supervisor = self._tool(args)
+        args.done()
+        await supervisor.ensure_running(timeout=self._time_left(request), manual=True)
+        return supervisor.record()
+
+    async def stop_tool(self, request: Request) -> dict[str, Any]:
+        args = Args(request.args)
+        supervisor = self._tool(args)
+        args.done()
+        await supervisor.stop(reason="someone asked for it to stop")
+        return supervisor.record()
+
+    async def set_pinned(self, request: Request) -> dict[str, Any]:
+        args = Args(request.args)
+        supervisor = self._tool(args)
+        pinned = args.boolean("pinned")
+        args.done()
+        if pinned:
+            self.launcher.pinned.add(supervisor.tool_id)
+        else:
+            self.launcher.pinned.discard(supervisor.tool_id)
+        spec = supervisor.tool.scan.spec
+        supervisor.pinned = pinned or bool(spec and spec.pinned_warm)
+        self.launcher.publish(supervisor)
+        return supervisor.record()
+
+    async def acquire(self, request: Request) -> dict[str, Any]:
+        """A run lease: waits its turn, starts the tool if needed, returns the port to call."""
+        args = Args(request.args)
+        supervisor = self._tool(args)
+        run_id = args.text("run_id", max_length=64)
+        holder = args.text("holder", max_length=64)
+        args.done()
+        self.launcher.seen(holder)
+        return await supervisor.acquire(run_id, holder, timeout=self._time_left(request))
+
+    async def release(self, request: Request) -> dict[str, Any]:
+        args = Args(request.args)
+        supervisor = self._tool(args)
+        lease_id = args.text("lease_id", max_length=64)
+        holder = args.text("holder", max_length=64, default=None)
+        args.done()
+        if holder:
+            self.launcher.seen(holder)
+        return supervisor.release(lease_id)
+
+    async def heartbeat(self, request: Request) -> dict[str, Any]:
+        args = Args(request.args)
+        holder = args.text("holder", max_length=64)
+        args.done()
+        self.launcher.seen(holder)
+        held = sum(
+            1
+            for s in self.launcher.supervisors.values()
+            for lease in s.lease_info.values()
+            if lease.holder == holder
+        )
+        return {"holder": holder, "leases": held}
+
+    async def state(self, request: Request) -> dict[str, Any]:
+        Args(request.args).done()
+        return self.launcher.live_state()
 
 
 async def serve(ctx: ServiceContext) -> None:
     publisher = StatePublisher(ctx.zmq, ctx.endpoints.launcher_pub)
-    catalogue = Catalogue(ctx.settings.tools_dir, publisher)
-    handlers = LauncherOps(catalogue, publisher).handlers()
-    server = RpcServer(ctx.zmq, ctx.endpoints.launcher_rpc, handlers, name="launcher")
-    publisher.start()
-    await catalogue.refresh()
-    await server.start()
-    watcher = asyncio.create_task(catalogue.watch(), name="tools-watcher")
-    log.info("launcher ready: %d tool(s) in %s", len(catalogue.tools), ctx.settings.tools_dir)
-    try:
-        await ctx.stopping.wait()
-    finally:
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
-        await server.close()
-        await publisher.close()
-        log.info("launcher stopped")
+    async with httpx.AsyncClient(trust_env=False, timeout=5.0) as http:
+        launcher = Launcher(ctx.settings, publisher, http)
+        server = RpcServer(
+            ctx.zmq, ctx.endpoints.launcher_rpc, LauncherOps(launcher).handlers(), name="launcher"
+        )
+        publisher.start()
+        await launcher.start()
+        await server.start()
+        log.info("launcher ready: %d tool(s) in %s", len(launcher.supervisors), ctx.settings.tools_dir)
+        try:
+            await ctx.stopping.wait()
+        finally:
+            log.info("stopping %d tool(s)", sum(1 for s in launcher.supervisors.values() if s.warm))
+            try:
+                async with asyncio.timeout(SHUTDOWN_CAP):
+                    await launcher.shutdown()
+            except TimeoutError:
+                log.error("tools did not all stop within %.0f s", SHUTDOWN_CAP)
+            await server.close(grace=0.5)
+            await publisher.close()
+            log.info("launcher stopped")
 
 
 def main() -> None:

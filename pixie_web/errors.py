@@ -15,6 +15,7 @@ WIRE_STATUS = {
     ErrorCode.UNAVAILABLE: 503,
     ErrorCode.TIMEOUT: 503,
     ErrorCode.UNKNOWN_OP: 500,
+    ErrorCode.TOOL_FAILED: 502,
     ErrorCode.INTERNAL: 500,
 }
 

@@ -44,6 +44,8 @@ def _configure_logging(name: str) -> None:
         format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # One line per HTTP request to a tool would drown the useful lines.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def prepare_data_dir(settings: Settings) -> None:

@@ -33,7 +33,5 @@ async def launcher_state() -> Response:
     if not state().settings.developer_mode:
         return api_error(404, "NOT_FOUND", "the launcher state is shown in developer mode only")
     mirror = state().peers.launcher_state
-    tools: dict[str, Any] = {}
-    for record in state().peers.tools():
-        tools[record["id"]] = {key: value for key, value in record.items() if key != "spec"}
-    return jsonify({"epoch": mirror.epoch, "seq": mirror.seq, "tools": tools})
+    live: dict[str, Any] = await state().peers.launcher.call("launcher.state")
+    return jsonify({"epoch": mirror.epoch, "seq": mirror.seq, **live})

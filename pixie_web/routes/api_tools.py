@@ -39,3 +39,24 @@ async def list_tools() -> Response:
             for record in peers.tools()
         ]
     )
+
+
+def _runtime_summary(record: dict[str, Any]) -> dict[str, Any]:
+    keys = ("state", "previous_state", "pid", "port", "exit_code", "exit_signal", "last_error", "stop_reason")
+    return {"id": record["id"], **{key: record.get(key) for key in keys}}
+
+
+@blueprint.post("/api/tools/<tool_id>/stop")
+@requires(LAUNCHER)
+async def stop_tool(tool_id: str) -> Response:
+    """SIGTERM to the tool's process group (SIGKILL after 5 s); stopping a stopped tool is fine."""
+    record = await state().peers.launcher.call("tools.stop", {"tool_id": tool_id}, timeout=15.0)
+    return jsonify(_runtime_summary(record))
+
+
+@blueprint.post("/api/tools/<tool_id>/start")
+@requires(LAUNCHER)
+async def start_tool(tool_id: str) -> Response:
+    """Start a tool now (building its environment if needed); also clears a FATAL state."""
+    record = await state().peers.launcher.call("tools.start", {"tool_id": tool_id}, timeout=900.0)
+    return jsonify(_runtime_summary(record))
