@@ -27,7 +27,8 @@ BASE = {"id": "t", "name": "T", "inputs": [{"key": "x", "type": "number", "defau
         (
             [1, 2],
             [
-                "the document: tool.json has {'id': 't', 'name': 'T', 'inputs': [{'key': 'x', 'type': ..., the tool serves [1, 2]"
+                "the document: tool.json has {'id': 't', 'name': 'T', 'inputs': [{'key': 'x', 'type': ..., "
+                "the tool serves [1, 2]"
             ],
         ),
     ],
