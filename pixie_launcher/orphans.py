@@ -102,7 +102,8 @@ class ChildrenFile:
         body = {"version": FILE_VERSION, "children": [record.to_json() for record in records]}
         data = (json.dumps(body, indent=1) + "\n").encode()
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        write_private(self.path, data)
+        # Tool processes do not outlive a power cut, so their record need not either.
+        write_private(self.path, data, durable=False)
 
 
 def _group_is_ours(record: ChildRecord) -> bool:

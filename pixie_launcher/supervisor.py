@@ -325,8 +325,9 @@ class ToolSupervisor:
             self.deps.http, port, self._exited, float(self.deps.settings.start_timeout_seconds)
         )
         if health.ok:
-            await self._check_schema(port)
             self.apply(sm.Ready(self.deps.clock()))
+            # Comparing /schema with tool.json is informative, not a gate: do it off the start path.
+            self._spawn_task(self._check_schema(port), "schema")
         elif not self._exited.is_set():
             self._kill_reason = health.problem
             self.apply(sm.StartFailed(self.deps.clock(), self._with_tail(f"{self.name} {health.problem}")))
@@ -337,10 +338,12 @@ class ToolSupervisor:
             served = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             self.schema_drift = [f"GET /schema failed: {exc}"]
+            self._notify()
             return
         self.schema_drift = schema_drift(self.tool.scan.raw, served)
         if self.schema_drift:
             self.log.write("pixie", "GET /schema differs from tool.json: " + "; ".join(self.schema_drift))
+            self._notify()
 
     # -- running ------------------------------------------------------------------------------
 
