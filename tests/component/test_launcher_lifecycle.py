@@ -57,7 +57,8 @@ async def test_environment_is_rebuilt_after_pyproject_changes(tmp_path: Path) ->
     async with running_launcher(tmp_path) as launcher:
         tool = copy_fixture_tool(launcher.system.tools_dir, "beta")
         await launcher.wait_record("beta", lambda r: r.get("state") == "stopped")
-        await launcher.acquire("beta")
+        lease = await launcher.acquire("beta")
+        await launcher.call("tools.release", {"tool_id": "beta", "lease_id": lease["lease_id"]})
         stamp = json.loads((tool / ".venv" / ".pixie-env.json").read_text())
 
         pyproject = tool / "pyproject.toml"
@@ -219,3 +220,19 @@ async def test_schema_drift_is_recorded_not_fatal(tmp_path: Path) -> None:
         record = await launcher.wait_record("drifty", lambda r: r["schema_drift"], what="the drift")
         assert record["state"] == "running"
         assert record["schema_drift"] == ["name: tool.json has 'drifty', the tool serves 'Served name'"]
+
+
+async def test_an_edited_tool_restarts_only_once_its_runs_are_done(tmp_path: Path) -> None:
+    async with running_launcher(tmp_path) as launcher:
+        tool = copy_fixture_tool(launcher.system.tools_dir, "edited")
+        await launcher.wait_record("edited", lambda r: r.get("state") == "stopped")
+        lease = await launcher.acquire("edited")
+        later = time.time() + 5
+        os.utime(tool / "main.py", (later, later))
+        await launcher.call("tools.rescan")
+        record = launcher.record("edited")
+        assert (record["state"], record["pid"]) == ("running", lease["pid"])  # a run is in flight: kept
+        await launcher.call("tools.release", {"tool_id": "edited", "lease_id": lease["lease_id"]})
+        record = await launcher.wait_record("edited", lambda r: r["state"] == "stopped")
+        assert record["stop_reason"] == "its files changed"
+        assert (await launcher.acquire("edited"))["pid"] != lease["pid"]
