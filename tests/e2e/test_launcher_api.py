@@ -1,0 +1,75 @@
+"""Tool processes through the three Pixie processes: cold start, state, stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.system import REPO_ROOT, running_system
+
+pytestmark = pytest.mark.e2e
+
+SEED_INPUTS = {"sigma": 10, "rho": 28, "beta": 2.667, "t_end": 40, "steps": 8000}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.timeout(600)  # the cold start builds lorenz's environment with uv (fastapi, uvicorn)
+def test_lorenz_from_a_cold_start_shown_in_launcher_state_then_stopped(tmp_path: Path) -> None:
+    with running_system(tmp_path, env={"PIXIE_DEVELOPER_MODE": "1"}) as pixie:
+        shutil.copytree(
+            REPO_ROOT / "tools" / "lorenz-ode-solver",
+            pixie.tools_dir / "lorenz-ode-solver",
+            ignore=shutil.ignore_patterns(".venv", "__pycache__"),
+        )
+        pixie.wait_healthy()
+        started = pixie.http.post("/api/tools/lorenz-ode-solver/start", timeout=540)
+        assert started.status_code == 200, started.text
+        assert started.json()["state"] == "running"
+
+        state = pixie.get("/api/launcher/state").json()
+        lorenz = state["tools"]["lorenz-ode-solver"]
+        assert lorenz["state"] == "running"
+        assert lorenz["environment"]["status"] == "ready"
+        assert lorenz["rss_bytes"] > 10_000_000
+        assert lorenz["started_at"].endswith("Z")
+        assert lorenz["idle_seconds_left"] > 0
+        assert state["pool"] == {"cap": 5, "size": 1, "over_cap": False}
+        assert _alive(lorenz["pid"])
+
+        run = httpx.post(f"http://127.0.0.1:{lorenz['port']}/run", json={"inputs": SEED_INPUTS}, timeout=30)
+        assert run.status_code == 200
+        spec = json.loads((pixie.tools_dir / "lorenz-ode-solver" / "tool.json").read_text())
+        assert {output["key"] for output in spec["outputs"]} <= set(run.json())
+
+        stopped = pixie.http.post("/api/tools/lorenz-ode-solver/stop")
+        assert stopped.status_code == 200
+        assert stopped.json()["state"] == "stopped"
+        assert not _alive(lorenz["pid"])
+        assert pixie.http.post("/api/tools/lorenz-ode-solver/stop").json()["state"] == "stopped"
+        missing = pixie.http.post("/api/tools/no-such-tool/stop")
+        assert missing.status_code == 404
+        assert missing.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_tool_that_cannot_start_is_a_502_with_the_reason(tmp_path: Path) -> None:
+    with running_system(tmp_path) as pixie:
+        folder = pixie.tools_dir / "broken-tool"
+        folder.mkdir()
+        (folder / "tool.json").write_text('{"id": "broken-tool"')
+        pixie.wait_healthy()
+        response = pixie.http.post("/api/tools/broken-tool/start")
+        assert response.status_code == 502
+        assert response.json()["error"]["code"] == "TOOL_FAILED"
+        assert "tool.json has errors" in response.json()["error"]["message"]
