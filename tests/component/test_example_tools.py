@@ -467,7 +467,7 @@ def test_reference_fixtures_are_well_formed(folder: Path) -> None:
 
 # -- the example tools -----------------------------------------------------------------------------
 
-BAD_INPUTS = {
+BAD_INPUTS: dict[str, list[dict[str, Any]]] = {
     "lorenz-ode-solver": [
         {"steps": 5},
         {"steps": 100.5},
@@ -483,7 +483,7 @@ BAD_INPUTS = {
         {"inflation_adjusted": "maybe"},
     ],
 }
-SEED_INPUTS = {"lorenz-ode-solver": SEED_LORENZ_INPUTS, "compound-interest": {}}
+SEED_INPUTS: dict[str, dict[str, Any]] = {"lorenz-ode-solver": SEED_LORENZ_INPUTS, "compound-interest": {}}
 
 
 @pytest.mark.timeout(120)

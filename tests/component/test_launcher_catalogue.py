@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import zmq.asyncio
 
 from pixie_launcher.catalogue import Catalogue
 from pixie_launcher.discovery import MAX_TOOL_JSON_BYTES, fingerprint, list_tool_folders, read_folder
-from shared.wire import Endpoints, StatePublisher
 from tests.support.tools import minimal_tool_json, write_tool
 
 
@@ -55,47 +52,44 @@ def test_fingerprint_changes_on_edit(tmp_path: Path) -> None:
     assert fingerprint(folder) != before
 
 
-@pytest.fixture
-async def catalogue(
-    tmp_path: Path, zmq_context: zmq.asyncio.Context, endpoints: Endpoints
-) -> AsyncIterator[Catalogue]:
-    publisher = StatePublisher(zmq_context, endpoints.launcher_pub)
-    publisher.start()
-    yield Catalogue(tmp_path / "tools", publisher)
-    await publisher.close()
-
-
-async def test_refresh_publishes_adds_edits_and_removals(catalogue: Catalogue) -> None:
-    publisher = catalogue._publisher
-    assert await catalogue.refresh() is False  # no folder at all yet
+async def test_refresh_reports_adds_edits_and_removals(tmp_path: Path) -> None:
+    catalogue = Catalogue(tmp_path / "tools")
+    assert await catalogue.refresh() is None  # no folder at all yet
     write_tool(catalogue.tools_dir, "one")
-    assert await catalogue.refresh() is True
-    assert publisher.get("tool/one")["state"] == "stopped"
-    assert await catalogue.refresh() is False  # nothing changed, nothing re-read
+    refresh = await catalogue.refresh()
+    assert refresh is not None
+    assert [tool.key for tool in refresh.tools] == ["one"]
+    assert refresh.changed_folders == {"one"}
+    assert await catalogue.refresh() is None  # nothing changed, nothing re-read
 
-    seq = publisher.seq
+    write_tool(catalogue.tools_dir, "two")
     write_tool(catalogue.tools_dir, "one", minimal_tool_json("one", name="Renamed tool"))
-    assert await catalogue.refresh() is True
-    assert publisher.get("tool/one")["name"] == "Renamed tool"
-    assert publisher.seq == seq + 1
+    refresh = await catalogue.refresh()
+    assert refresh is not None
+    assert refresh.changed_folders == {"one", "two"}
+    assert catalogue.get("one") is not None
+    assert catalogue.get("one").scan.spec.name == "Renamed tool"  # type: ignore[union-attr]
 
     write_tool(catalogue.tools_dir, "one", '{"id": "one"')
-    await catalogue.refresh()
-    assert publisher.get("tool/one")["state"] == "broken"
+    refresh = await catalogue.refresh()
+    assert refresh is not None
+    assert catalogue.get("one").broken  # type: ignore[union-attr]
 
     (catalogue.tools_dir / "one" / "tool.json").unlink()
     (catalogue.tools_dir / "one").rmdir()
-    await catalogue.refresh()
-    assert publisher.get("tool/one") is None
-    assert publisher.published_keys() == []
+    refresh = await catalogue.refresh()
+    assert refresh is not None
+    assert refresh.changed_folders == frozenset()
+    assert [tool.key for tool in refresh.tools] == ["two"]
 
 
-async def test_a_duplicate_id_appears_and_clears(catalogue: Catalogue) -> None:
+async def test_a_duplicate_id_appears_and_clears(tmp_path: Path) -> None:
+    catalogue = Catalogue(tmp_path / "tools")
     write_tool(catalogue.tools_dir, "calc")
     write_tool(catalogue.tools_dir, "calc-copy", minimal_tool_json("calc"))
     await catalogue.refresh()
-    assert catalogue._publisher.get("tool/calc-copy")["state"] == "broken"
+    assert catalogue.get("calc-copy").broken  # type: ignore[union-attr]
     write_tool(catalogue.tools_dir, "calc-copy", minimal_tool_json("calc-copy"))
     await catalogue.refresh()
-    assert catalogue._publisher.get("tool/calc-copy")["state"] == "stopped"
-    assert catalogue._publisher.get("tool/calc")["state"] == "stopped"
+    assert not catalogue.get("calc-copy").broken  # type: ignore[union-attr]
+    assert not catalogue.get("calc").broken  # type: ignore[union-attr]
