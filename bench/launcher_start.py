@@ -101,9 +101,12 @@ async def main(runs: int) -> None:
             rows = []
             for tool_id in TOOLS:
                 direct, launched = [], []
-                for _ in range(runs):
+                for run in range(runs):  # alternate which goes first, so neither is favoured
+                    if run % 2:
+                        launched.append(await launcher_start(client, tool_id))
                     direct.append(await asyncio.to_thread(direct_start, system.tools_dir / tool_id))
-                    launched.append(await launcher_start(client, tool_id))
+                    if not run % 2:
+                        launched.append(await launcher_start(client, tool_id))
                 d_med, d_p95 = summary(direct)
                 l_med, l_p95 = summary(launched)
                 budget = max(0.10 * d_med, 50.0)
