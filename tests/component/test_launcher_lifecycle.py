@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -236,3 +237,25 @@ async def test_an_edited_tool_restarts_only_once_its_runs_are_done(tmp_path: Pat
         record = await launcher.wait_record("edited", lambda r: r["state"] == "stopped")
         assert record["stop_reason"] == "its files changed"
         assert (await launcher.acquire("edited"))["pid"] != lease["pid"]
+
+
+def _build_interval(log: str) -> tuple[str, str]:
+    """Start and end times of the environment build recorded in a tool's log."""
+    lines = [line for line in log.splitlines() if " build | " in line]
+    start = next(line for line in lines if "$ uv sync" in line)
+    end = next(line for line in lines if "environment ready in" in line)
+    return start.split()[0], end.split()[0]
+
+
+async def test_at_most_two_environments_build_at_once(tmp_path: Path) -> None:
+    async with running_launcher(tmp_path) as launcher:
+        names = [f"build-{n}" for n in range(4)]
+        for name in names:
+            copy_fixture_tool(launcher.system.tools_dir, name)
+        await launcher.wait_record(names[-1], lambda r: r.get("state") == "stopped")
+        leases = await asyncio.gather(*(launcher.acquire(name) for name in names))
+        assert len({lease["pid"] for lease in leases}) == 4
+        intervals = [_build_interval(launcher.log(name)) for name in names]
+        for start, _ in intervals:  # at any build's start, at most one other build is under way
+            overlapping = [1 for other_start, other_end in intervals if other_start <= start < other_end]
+            assert len(overlapping) <= 2
