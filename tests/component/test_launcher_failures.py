@@ -16,16 +16,8 @@ import pytest
 from pixie_launcher.states import MAX_ATTEMPTS
 from shared.wire import ErrorCode, WireError
 from tests.support.launcher import LauncherHarness, copy_fixture_tool, running_launcher
+from tests.support.procfs import alive
 from tests.support.system import wait_until
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
 
 
 async def _failed_start(launcher: LauncherHarness, tool_id: str) -> tuple[WireError, float]:
@@ -131,7 +123,7 @@ async def test_a_stuck_run_lease_expires_and_the_tool_is_stopped(tmp_path: Path)
         assert 5 <= time.monotonic() - started < 15
         record = await launcher.wait_record("slowpoke", lambda r: r["state"] == "stopped")
         assert "a run took longer than its limit of 1 s (max_runtime_seconds" in record["stop_reason"]
-        assert not _alive(lease["pid"])
+        assert not alive(lease["pid"])
         released = await launcher.call(
             "tools.release", {"tool_id": "slowpoke", "lease_id": lease["lease_id"]}
         )
@@ -164,13 +156,11 @@ async def test_orphans_are_stopped_after_the_launcher_is_killed_and_restarted(tm
         grandchild = int(match.group(1))
         launcher.system["launcher"].signal(signal.SIGKILL)
         launcher.system["launcher"].wait(5)
-        assert _alive(lease["pid"])  # an orphan, for now
-        assert _alive(grandchild)
+        assert alive(lease["pid"])  # an orphan, for now
+        assert alive(grandchild)
 
         launcher.system["launcher"].start()
-        wait_until(
-            lambda: not _alive(lease["pid"]) and not _alive(grandchild), timeout=10, what="orphans gone"
-        )
+        wait_until(lambda: not alive(lease["pid"]) and not alive(grandchild), timeout=10, what="orphans gone")
         record = await launcher.wait_record("left-behind", lambda r: r.get("state") == "stopped", timeout=15)
         assert record["pid"] is None
 
@@ -186,4 +176,4 @@ async def test_sigterm_to_the_launcher_stops_every_tool_within_five_seconds(tmp_
         launcher.system["launcher"].signal(signal.SIGTERM)
         assert launcher.system["launcher"].wait(10) == 0
         assert time.monotonic() - started < 5
-        assert not [pid for pid in pids if _alive(pid)]
+        assert not [pid for pid in pids if alive(pid)]

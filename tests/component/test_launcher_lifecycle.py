@@ -14,16 +14,8 @@ import pytest
 
 from shared.wire import ErrorCode, WireError
 from tests.support.launcher import copy_fixture_tool, running_launcher
+from tests.support.procfs import alive
 from tests.support.system import wait_until
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
 
 
 def _environ(pid: int) -> dict[str, str]:
@@ -132,7 +124,7 @@ async def test_stop_api_is_sigterm_and_stopping_twice_is_fine(tmp_path: Path) ->
         record = await launcher.call("tools.stop", {"tool_id": "delta"})
         assert record["state"] == "stopped"
         assert record["exit_signal"] == signal.SIGTERM or record["exit_code"] == 0
-        assert not _alive(lease["pid"])
+        assert not alive(lease["pid"])
         again = await launcher.call("tools.stop", {"tool_id": "delta"})
         assert again["state"] == "stopped"
         with pytest.raises(WireError) as caught:
@@ -151,7 +143,7 @@ async def test_ignored_sigterm_leads_to_sigkill_within_the_grace(tmp_path: Path)
         assert record["state"] == "stopped"
         assert record["exit_signal"] == signal.SIGKILL
         assert 4.0 <= elapsed < 8.0
-        assert not _alive(lease["pid"])
+        assert not alive(lease["pid"])
 
 
 async def test_grandchildren_are_gone_after_a_stop(tmp_path: Path) -> None:
@@ -165,9 +157,9 @@ async def test_grandchildren_are_gone_after_a_stop(tmp_path: Path) -> None:
             what="grandchild pid",
         )
         grandchild = int(match.group(1))
-        assert _alive(grandchild)
+        assert alive(grandchild)
         await launcher.call("tools.stop", {"tool_id": "parent"})
-        wait_until(lambda: not _alive(grandchild), timeout=3, what="the grandchild to be gone")
+        wait_until(lambda: not alive(grandchild), timeout=3, what="the grandchild to be gone")
 
 
 async def test_output_is_read_continuously_huge_lines_are_safe_and_secrets_masked(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ import contextlib
 import json
 import logging
 import os
-import select
 import signal
 import stat
 import subprocess
@@ -21,6 +20,7 @@ import pytest
 from pixie_launcher import procinfo
 from pixie_launcher.orphans import ChildRecord, ChildrenFile, stop_orphans
 from pixie_launcher.procinfo import group_members, is_alive, process_start_time
+from tests.support.procfs import read_until_ready
 
 STUBBORN = (
     "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
@@ -60,22 +60,6 @@ class Tool:
     @property
     def pid(self) -> int:
         return self.popen.pid
-
-
-def read_until_ready(popen: subprocess.Popen[bytes], timeout: float = 20.0) -> list[str]:
-    assert popen.stdout is not None
-    fd, buffer = popen.stdout.fileno(), b""
-    deadline = time.monotonic() + timeout
-    while b"ready\n" not in buffer:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise AssertionError(f"tool did not get ready: {buffer!r}")
-        if select.select([fd], [], [], remaining)[0]:
-            data = os.read(fd, 4096)
-            if not data:
-                raise AssertionError(f"tool exited early: {buffer!r}")
-            buffer += data
-    return buffer.decode().splitlines()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from pixie_launcher.procinfo import (
     read_stat,
     rss_bytes,
 )
+from tests.support.procfs import read_until_ready
 
 pytestmark = pytest.mark.skipif(not procinfo.SUPPORTED, reason="needs Linux /proc")
 
@@ -61,22 +61,6 @@ class Started:
     @property
     def pid(self) -> int:
         return self.popen.pid
-
-
-def read_until_ready(popen: subprocess.Popen[bytes], timeout: float = 20.0) -> list[str]:
-    assert popen.stdout is not None
-    fd, buffer = popen.stdout.fileno(), b""
-    deadline = time.monotonic() + timeout
-    while b"ready\n" not in buffer:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise AssertionError(f"child did not get ready: {buffer!r}")
-        if select.select([fd], [], [], remaining)[0]:
-            data = os.read(fd, 4096)
-            if not data:
-                raise AssertionError(f"child exited early: {buffer!r}")
-            buffer += data
-    return buffer.decode().splitlines()
 
 
 @pytest.fixture

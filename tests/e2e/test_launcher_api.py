@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.support.procfs import alive
 from tests.support.system import REPO_ROOT, running_system
 
 pytestmark = pytest.mark.e2e
 
 SEED_INPUTS = {"sigma": 10, "rho": 28, "beta": 2.667, "t_end": 40, "steps": 8000}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 @pytest.mark.timeout(600)  # the cold start builds lorenz's environment with uv (fastapi, uvicorn)
@@ -46,7 +38,7 @@ def test_lorenz_from_a_cold_start_shown_in_launcher_state_then_stopped(tmp_path:
         assert lorenz["started_at"].endswith("Z")
         assert lorenz["idle_seconds_left"] > 0
         assert state["pool"] == {"cap": 5, "size": 1, "over_cap": False}
-        assert _alive(lorenz["pid"])
+        assert alive(lorenz["pid"])
 
         run = httpx.post(f"http://127.0.0.1:{lorenz['port']}/run", json={"inputs": SEED_INPUTS}, timeout=30)
         assert run.status_code == 200
@@ -56,7 +48,7 @@ def test_lorenz_from_a_cold_start_shown_in_launcher_state_then_stopped(tmp_path:
         stopped = pixie.http.post("/api/tools/lorenz-ode-solver/stop")
         assert stopped.status_code == 200
         assert stopped.json()["state"] == "stopped"
-        assert not _alive(lorenz["pid"])
+        assert not alive(lorenz["pid"])
         assert pixie.http.post("/api/tools/lorenz-ode-solver/stop").json()["state"] == "stopped"
         missing = pixie.http.post("/api/tools/no-such-tool/stop")
         assert missing.status_code == 404

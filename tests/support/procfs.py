@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import select
+import subprocess
+import time
 from pathlib import Path
 
 
@@ -35,3 +38,33 @@ def pids_with_env(name: str, value: str) -> list[int]:
         if state != "Z" and needle in environ.split(b"\0"):
             found.append(int(entry.name))
     return found
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def read_until_ready(popen: subprocess.Popen[bytes], timeout: float = 20.0) -> list[str]:
+    """Read a child's stdout until it prints ``ready``; its lines so far."""
+    assert popen.stdout is not None
+    fd, buffer = popen.stdout.fileno(), b""
+    deadline = time.monotonic() + timeout
+    while b"ready\n" not in buffer:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"child did not get ready: {buffer!r}")
+        if select.select([fd], [], [], remaining)[0]:
+            data = os.read(fd, 4096)
+            if not data:
+                raise AssertionError(f"child exited early: {buffer!r}")
+            buffer += data
+    return buffer.decode().splitlines()
