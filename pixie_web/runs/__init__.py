@@ -1,0 +1,1 @@
+"""Running tools: the run itself, its records, artefacts and streams."""
