@@ -111,6 +111,21 @@ SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("warm_keep_max", 5, _int_parser(1, 64), "How many tools may be warm at once."),
     SettingSpec(
+        "inline_output_max_bytes",
+        65_536,
+        _int_parser(1024, 1_000_000_000),
+        "Output values larger than this are stored as files beside the run.",
+    ),
+    SettingSpec(
+        "max_artefact_bytes_per_run",
+        10 * 1024**3,
+        _int_parser(0, 10**15),
+        "Most bytes of files one run may leave in its artefacts folder.",
+    ),
+    SettingSpec(
+        "max_artefacts_per_run", 10_000, _int_parser(0, 10_000_000), "Most files one run may leave."
+    ),
+    SettingSpec(
         "start_timeout_seconds",
         30,
         _int_parser(1, 600),
@@ -131,6 +146,9 @@ class Settings:
     developer_mode: bool
     warm_keep_seconds: int
     warm_keep_max: int
+    inline_output_max_bytes: int
+    max_artefact_bytes_per_run: int
+    max_artefacts_per_run: int
     start_timeout_seconds: int
     root: Path
     sources: Mapping[str, str]

@@ -1,0 +1,234 @@
+"""Files a run leaves behind: its folder, what in it counts as an artefact, and large outputs.
+
+Every run gets ``<artefacts root>/<tool id>/<YYYY-MM-DD>/<run id>/`` (mode 0700) before the tool
+is called; the tool may write files there. Afterwards ``scan_run_dir`` lists what it wrote:
+regular files only (a symbolic link or anything resolving outside the folder is refused, not
+followed), skipping dot files and ``*.partial`` files still being written, within per-run caps
+on count and total size. A file is linked to an output when its name (without extension) or its
+first folder is that output's key.
+
+Output values too large for the database (``inline_output_max_bytes``) are written as JSON files
+under the run's ``.pixie/`` folder (a dot folder, so scans skip it) and replaced in the stored
+record by a reference that ``resolve_references`` reads back, so a replay shows the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import stat
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SPILL_FOLDER = ".pixie"
+REFERENCE_KEY = "$pixie_artefact"
+EXTRA_TYPES = {
+    ".csv": "text/csv",
+    ".md": "text/markdown",
+    ".json": "application/json",
+    ".jsonl": "application/x-ndjson",
+    ".geojson": "application/geo+json",
+    ".parquet": "application/vnd.apache.parquet",
+    ".npy": "application/octet-stream",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+    ".tex": "application/x-tex",
+    ".patch": "text/x-diff",
+    ".diff": "text/x-diff",
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+    ".log": "text/plain",
+}
+
+
+def run_dir(root: Path, tool_id: str, run_id: str, when: datetime | None = None) -> Path:
+    day = (when or datetime.now(UTC)).strftime("%Y-%m-%d")
+    return root / tool_id / day / run_id
+
+
+def make_run_dir(path: Path) -> None:
+    """Create the folder and any missing parents private to the user."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def guess_mime(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return EXTRA_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    rel_path: str  # relative to the artefacts root, with forward slashes
+    filename: str
+    size_bytes: int
+    sha256: str
+    mime: str
+    output_key: str | None
+
+
+@dataclass
+class Scan:
+    files: list[FoundFile] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # one sentence per file that was not taken
+    over_limit: str | None = None  # set when a per-run cap was hit
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def link_output(relative: Path, output_keys: Iterable[str]) -> str | None:
+    keys = set(output_keys)
+    first = relative.parts[0] if len(relative.parts) > 1 else None
+    if first in keys:
+        return first
+    stem = relative.name.split(".", 1)[0]
+    return stem if stem in keys else None
+
+
+def scan_run_dir(
+    folder: Path,
+    root: Path,
+    output_keys: Iterable[str],
+    *,
+    max_files: int,
+    max_bytes: int,
+    skip: Callable[[str], bool] = lambda rel_path: False,
+) -> Scan:
+    """Everything the tool wrote that may become an artefact (``skip`` names ones already taken)."""
+    scan = Scan()
+    keys = list(output_keys)
+    base = folder.resolve()
+    total = 0
+    count = 0
+    for directory, subfolders, names in os.walk(folder, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or name.endswith(".partial"):
+                continue
+            path = Path(directory) / name
+            relative = path.relative_to(folder)
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                scan.refused.append(f"{relative} is a symbolic link; Pixie keeps only plain files")
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            if base not in path.resolve().parents:
+                scan.refused.append(f"{relative} lies outside the run's folder")
+                continue
+            rel_path = path.relative_to(root).as_posix()
+            count += 1
+            total += info.st_size
+            if count > max_files:
+                scan.over_limit = (
+                    f"the tool wrote more than {max_files} files in one run "
+                    "(PIXIE_MAX_ARTEFACTS_PER_RUN); the rest were not kept"
+                )
+                return scan
+            if total > max_bytes:
+                scan.over_limit = (
+                    f"the tool wrote more than {max_bytes} bytes of files in one run "
+                    "(PIXIE_MAX_ARTEFACT_BYTES_PER_RUN); the rest were not kept"
+                )
+                return scan
+            if skip(rel_path):
+                continue
+            scan.files.append(
+                FoundFile(
+                    rel_path, name, info.st_size, _sha256(path), guess_mime(name), link_output(relative, keys)
+                )
+            )
+    return scan
+
+
+# -- large output values ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spill:
+    output_key: str
+    path: Path
+    size_bytes: int
+    sha256: str
+
+
+def encoded_size(value: Any) -> int:
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def spill_large_values(outputs: Mapping[str, Any], folder: Path, limit: int) -> list[Spill]:
+    """Write each value over ``limit`` bytes (as JSON) to ``<folder>/.pixie/<key>.json``."""
+    spills = []
+    for key, value in outputs.items():
+        data = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        if len(data) <= limit:
+            continue
+        target = folder / SPILL_FOLDER / f"{_safe_name(key)}.json"
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target.write_bytes(data)
+        spills.append(Spill(key, target, len(data), hashlib.sha256(data).hexdigest()))
+    return spills
+
+
+def _safe_name(key: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "-_" else "_" for c in key)
+    return cleaned or "output"
+
+
+def reference(artefact: Mapping[str, Any]) -> dict[str, Any]:
+    """What replaces a spilled value in the stored outputs."""
+    return {
+        REFERENCE_KEY: {
+            "id": artefact["id"],
+            "rel_path": artefact["rel_path"],
+            "size_bytes": artefact["size_bytes"],
+            "sha256": artefact["sha256"],
+        }
+    }
+
+
+def is_reference(value: Any) -> bool:
+    return (
+        isinstance(value, dict) and set(value) == {REFERENCE_KEY} and isinstance(value[REFERENCE_KEY], dict)
+    )
+
+
+def resolve_references(outputs: Mapping[str, Any], root: Path) -> dict[str, Any]:
+    """Stored outputs with every spilled value read back from its file (a missing file stays a
+    reference, which the page shows as an output it cannot draw)."""
+    resolved = {}
+    for key, value in outputs.items():
+        if is_reference(value):
+            path = safe_path(root, str(value[REFERENCE_KEY].get("rel_path", "")))
+            if path is not None and path.is_file():
+                resolved[key] = json.loads(path.read_bytes())
+                continue
+        resolved[key] = value
+    return resolved
+
+
+def safe_path(root: Path, rel_path: str) -> Path | None:
+    """``root/rel_path`` if it names a place inside root with no ``..`` and no symbolic link on
+    the way from root, else None (so a stored path can never lead out of the artefacts root)."""
+    parts = Path(rel_path).parts
+    if not parts or rel_path.startswith("/") or "\\" in rel_path or any(p in ("..", ".") for p in parts):
+        return None
+    base = root.resolve()
+    expected = base.joinpath(*parts)
+    try:
+        if expected.resolve(strict=False) != expected:
+            return None  # a symbolic link somewhere below root
+    except OSError:
+        return None
+    return expected

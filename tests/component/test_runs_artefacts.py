@@ -1,0 +1,137 @@
+"""Scanning a run's folder, spilling large outputs, and path safety, on a real filesystem."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pixie_web.runs.artefacts import (
+    guess_mime,
+    is_reference,
+    link_output,
+    reference,
+    resolve_references,
+    run_dir,
+    safe_path,
+    scan_run_dir,
+    spill_large_values,
+)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    path = run_dir(tmp_path / "artefacts", "tool", "run1")
+    path.mkdir(parents=True)
+    return path
+
+
+def _scan(folder: Path, **limits: int):  # type: ignore[no-untyped-def]
+    root = folder.parents[2]
+    return scan_run_dir(
+        folder,
+        root,
+        ["plot", "report"],
+        max_files=limits.get("max_files", 100),
+        max_bytes=limits.get("max_bytes", 10**9),
+    )
+
+
+def test_files_are_found_hashed_typed_and_linked_to_outputs(folder: Path) -> None:
+    (folder / "plot.png").write_bytes(b"png-bytes")
+    (folder / "report").mkdir()
+    (folder / "report" / "part-1.csv").write_text("a,b\n1,2\n")
+    (folder / "notes.txt").write_text("free")
+    scan = _scan(folder)
+    found = {f.filename: f for f in scan.files}
+    assert set(found) == {"plot.png", "part-1.csv", "notes.txt"}
+    assert found["plot.png"].output_key == "plot"
+    assert found["part-1.csv"].output_key == "report"
+    assert found["notes.txt"].output_key is None
+    assert found["plot.png"].sha256 == hashlib.sha256(b"png-bytes").hexdigest()
+    assert found["plot.png"].mime == "image/png"
+    assert found["part-1.csv"].mime == "text/csv"
+    assert found["part-1.csv"].rel_path.endswith("/run1/report/part-1.csv")
+    assert not found["part-1.csv"].rel_path.startswith("/")
+    assert scan.refused == []
+
+
+def test_dot_files_partial_files_and_symlinks_are_not_taken(folder: Path, tmp_path: Path) -> None:
+    (folder / ".hidden").write_text("x")
+    (folder / "big.bin.partial").write_text("still writing")
+    (tmp_path / "secret.txt").write_text("outside")
+    os.symlink(tmp_path / "secret.txt", folder / "escape.txt")
+    os.symlink(tmp_path, folder / "linked-dir")
+    scan = _scan(folder)
+    assert scan.files == []
+    assert scan.refused == ["escape.txt is a symbolic link; Pixie keeps only plain files"]
+
+
+def test_caps_on_count_and_size(folder: Path) -> None:
+    for n in range(5):
+        (folder / f"f{n}.txt").write_text("12345")
+    assert "more than 3 files" in (_scan(folder, max_files=3).over_limit or "")
+    assert "more than 12 bytes" in (_scan(folder, max_bytes=12).over_limit or "")
+    assert _scan(folder, max_files=5, max_bytes=25).over_limit is None
+
+
+def test_large_values_are_spilled_and_resolved(folder: Path) -> None:
+    root = folder.parents[2]
+    big = {"rows": [{"i": i, "text": "x" * 100} for i in range(2000)]}
+    spills = spill_large_values({"small": 1, "table": big}, folder, limit=65_536)
+    assert [s.output_key for s in spills] == ["table"]
+    assert spills[0].path == folder / ".pixie" / "table.json"
+    artefact = {
+        "id": 7,
+        "rel_path": spills[0].path.relative_to(root).as_posix(),
+        "size_bytes": spills[0].size_bytes,
+        "sha256": spills[0].sha256,
+    }
+    stored = {"small": 1, "table": reference(artefact)}
+    assert is_reference(stored["table"])
+    assert json.dumps(stored).__len__() < 500
+    assert resolve_references(stored, root) == {"small": 1, "table": big}
+    assert _scan(folder).files == []  # the spill folder is not scanned as tool output
+
+
+def test_a_missing_spill_file_stays_a_reference(tmp_path: Path) -> None:
+    stored = {"t": {"$pixie_artefact": {"id": 1, "rel_path": "tool/x/run/.pixie/t.json"}}}
+    assert resolve_references(stored, tmp_path) == stored
+
+
+@pytest.mark.parametrize("rel_path", ["../x", "/etc/passwd", "a/../../x", "", ".", "a\\b"])
+def test_unsafe_paths_are_refused(tmp_path: Path, rel_path: str) -> None:
+    assert safe_path(tmp_path, rel_path) is None
+
+
+def test_symlinked_paths_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "f").write_text("x")
+    os.symlink(tmp_path / "real", tmp_path / "alias")
+    assert safe_path(tmp_path, "real/f") == tmp_path.resolve() / "real" / "f"
+    assert safe_path(tmp_path, "alias/f") is None
+
+
+@pytest.mark.parametrize(
+    ("relative", "key"),
+    [
+        ("plot.png", "plot"),
+        ("plot.v2.png", "plot"),
+        ("report/a.csv", "report"),
+        ("other/plot.png", "plot"),
+        ("x.png", None),
+    ],
+)
+def test_link_output(relative: str, key: str | None) -> None:
+    assert link_output(Path(relative), ["plot", "report"]) == key
+
+
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [("a.csv", "text/csv"), ("a.PNG", "image/png"), ("a.unknownext", "application/octet-stream")],
+)
+def test_guess_mime(name: str, mime: str) -> None:
+    assert guess_mime(name) == mime
