@@ -1,0 +1,114 @@
+"""Turning normalised outputs into HTML cards and a results panel.
+
+Rendering uses its own Jinja environment over ``templates/outputs/`` rather than Quart's, so it
+works outside a request (tests, run replays, later the streaming code) and gives the same HTML
+everywhere. Autoescaping is on; the only unescaped insertions are the sanitised markdown HTML
+and the JSON data blocks, whose ``<``, ``>`` and ``&`` are written as ``\\u003c`` and so on, so a
+string holding ``</script>`` cannot end the block early.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from pixie_web.outputs.fallback import tabulate
+from pixie_web.outputs.layout import group_outputs
+from pixie_web.outputs.maps import MAP_NAMES
+from pixie_web.outputs.normalise import normalise
+from pixie_web.outputs.shape import Shown, jsonable
+from shared.toolspec import OutputSpec, ToolSpec
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "outputs"
+EMPTY_BEFORE_RUN = "No value yet"
+EMPTY_MISSING = "No value"
+
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+_OWN_BODIES = {
+    "text", "stream_text", "markdown", "latex", "code", "number", "boolean", "progress", "table", "kv",
+    "log", "diff", "tree", "timeline", "gantt", "image", "image_grid", "image_compare", "audio", "video",
+    "file",
+}  # fmt: skip
+
+
+def data_block(data: Any) -> Markup:
+    """JSON for a ``<script type="application/json">`` block, unable to close the element."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        text = json.dumps(jsonable(data), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Markup(text.translate(_JSON_ESCAPES))
+
+
+def body_template(output_type: str) -> str:
+    """The body template for a type: its own, or the shared chart/map figure."""
+    return f"body/{output_type}.html" if output_type in _OWN_BODIES else "body/chart.html"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["data_block"] = data_block
+    env.globals["body_template"] = body_template
+    return env
+
+
+ENV = _environment()
+
+
+def _card(spec: OutputSpec, shown: Shown, empty_text: str, *, oob: bool = False) -> Markup:
+    fallback = tabulate(shown.type, shown.data) if shown.state == "value" else None
+    html = ENV.get_template("card.html").render(
+        spec=spec,
+        shown=shown,
+        data=shown.data,
+        empty_text=empty_text,
+        fallback=fallback,
+        figure_class="map" if shown.type in MAP_NAMES else "chart",
+        oob=oob,
+    )
+    return Markup(html)
+
+
+def render_card(spec: OutputSpec, value: Any, *, present: bool = True, oob: bool = False) -> Markup:
+    """One output card; ``present=False`` draws the empty state ("No value").
+
+    ``oob=True`` marks the card ``hx-swap-oob="true"``, so a streamed update replaces the card
+    with the same id wherever it sits in the page.
+    """
+    return _card(spec, normalise(spec, value, present=present), EMPTY_MISSING, oob=oob)
+
+
+def _unwrap_envelope(spec: ToolSpec, outputs: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The flat outputs, also when a tool wrapped them in ``{"outputs": {...}}`` (contract §4.2)."""
+    keys = {output.key for output in spec.outputs}
+    inner = outputs.get("outputs")
+    if "outputs" not in keys and isinstance(inner, Mapping) and not keys & outputs.keys():
+        return inner
+    return outputs
+
+
+def render_panel(spec: ToolSpec, outputs: Mapping[str, Any] | None) -> Markup:
+    """Every declared output as a card, grouped by layout; ``None`` means no result yet.
+
+    A declared key missing from ``outputs`` shows the empty state; undeclared keys are ignored.
+    """
+    values = None if outputs is None else _unwrap_envelope(spec, outputs)
+    empty_text = EMPTY_BEFORE_RUN if values is None else EMPTY_MISSING
+    cards = {}
+    for output in spec.outputs:
+        present = values is not None and output.key in values
+        value = values[output.key] if values is not None and present else None
+        cards[output.key] = _card(output, normalise(output, value, present=present), empty_text)
+    html = ENV.get_template("panel.html").render(groups=group_outputs(spec.outputs), cards=cards, tool=spec)
+    return Markup(html)

@@ -1,0 +1,148 @@
+"""The display form of one output, and the small vocabulary every normaliser shares.
+
+Tools return loosely shaped JSON, and the original renderer accepted several shapes per type.
+Each normaliser turns the accepted shapes into one, or raises ``Problem`` with one sentence that
+tells the tool author what was expected and what arrived. The sentences are built from the same
+helpers everywhere so that they read alike ("Expected ..., got a list.").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+State = Literal["value", "empty", "problem"]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One output, normalised for display; what the card template reads.
+
+    ``data`` is JSON-ready (dicts, lists, str, int, float, bool, None) for every chart and map
+    type, because it goes to the browser verbatim; ``problem`` is set only in the problem state.
+    """
+
+    key: str
+    type: str
+    state: State
+    data: Any
+    problem: str | None
+
+
+class Problem(Exception):
+    """A value of the wrong shape; ``str(problem)`` is the sentence shown on the card."""
+
+
+def kind(value: object) -> str:
+    """The JSON kind of a value, worded for a sentence: "a list", "an object", "null"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+def brief(value: object, limit: int = 40) -> str:
+    """A short JSON rendering of a value for a problem sentence; long data URLs are cut."""
+    if isinstance(value, float) and not math.isfinite(value):
+        text = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=repr)
+        except ValueError:
+            text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def expect_list(value: object, where: str) -> list[Any]:
+    """A JSON list (a tuple also counts, for values built in Python rather than decoded)."""
+    if isinstance(value, list | tuple):
+        return list(value)
+    raise Problem(f"Expected {where} to be a list, got {kind(value)}.")
+
+
+def is_number(value: object) -> bool:
+    """A finite JSON number; booleans are not numbers, although Python says they are."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def number(value: object, where: str) -> int | float:
+    """A finite number, or the problem naming where the non-number was found."""
+    if is_number(value):
+        return value  # type: ignore[return-value]
+    raise Problem(f"Expected a number for {where}, got {brief(value)}.")
+
+
+def number_or_gap(value: object, where: str) -> int | float | None:
+    """A number, or None for a gap: null, NaN and the infinities all become gaps in a chart."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return number(value, where)
+
+
+def label(value: object, default: str) -> str:
+    """A display string for a name or label; numbers are accepted, missing values take ``default``."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return brief(value)
+    return brief(value, 80)
+
+
+def first(item: Mapping[str, Any], *names: str) -> Any:
+    """The first of several alias fields that is present and not null (``t`` or ``time``, ...)."""
+    for name in names:
+        if item.get(name) is not None:
+            return item[name]
+    return None
+
+
+def display(value: object) -> str:
+    """Any JSON value as text for a cell or a kv value: strings as they are, the rest as JSON."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return brief(value, 10_000)
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{1,30}|(?:rgb|rgba|hsl|hsla)\([0-9.,%\s/+-]{1,60}\)")
+
+
+def colour(item: Mapping[str, Any]) -> str | None:
+    """An item's ``colour`` (or ``color``) when it is a plain CSS colour; anything else is dropped.
+
+    The client hands colours to a chart library as style values, so only simple forms pass.
+    """
+    value = first(item, "colour", "color")
+    return value if isinstance(value, str) and _COLOUR.fullmatch(value.strip()) else None
+
+
+def jsonable(value: object) -> Any:
+    """A copy of decoded JSON that ``json.dumps(allow_nan=False)`` accepts: NaN and the
+    infinities become null (Python's decoder lets them in; the browser's would reject them)."""
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
