@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from quart import Response
+from quart import Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from pixie_web import filters
 from pixie_web.context import PixieApp, WebState
-from pixie_web.errors import from_wire_error, respond_error
+from pixie_web.errors import api_error, from_wire_error, respond_error, wants_json
 from pixie_web.guard import GuardMiddleware, allowed_hosts
 from pixie_web.peers import Peers
-from pixie_web.routes import api_system, api_tools, pages
+from pixie_web.routes import api_artefacts, api_runs, api_system, api_tools, pages, tool_page, tool_runs
+from pixie_web.runs.runner import Runner
+from pixie_web.tools import ToolProblem
 from shared.config import Settings
 from shared.wire import WireError
 
@@ -19,6 +23,8 @@ log = logging.getLogger(__name__)
 
 # No inline scripts, nothing from other origins, and no framing (clickjacking) of a page that can
 # start processes on this machine.
+# Uploads are turned into data URLs for the tool; each input's max_size_mb is checked on top.
+MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; "
     "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
@@ -26,12 +32,23 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def create_app(settings: Settings, peers: Peers) -> PixieApp:
+def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: asyncio.Event) -> PixieApp:
     app = PixieApp(__name__)
-    app.pixie = WebState(settings=settings, peers=peers)
+    app.pixie = WebState(settings=settings, peers=peers, runner=runner, stopping=stopping)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES
+    app.config["BODY_TIMEOUT"] = 600  # a large upload on a slow disk
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    for module in (api_system, api_tools, pages):
+    filters.install(app)
+    for module in (api_system, api_tools, api_runs, api_artefacts, pages, tool_page, tool_runs):
         app.register_blueprint(module.blueprint)
+
+    @app.errorhandler(ToolProblem)
+    async def on_tool_problem(problem: ToolProblem) -> Response:
+        if wants_json():
+            return api_error(problem.status, problem.code, problem.message, errors=problem.errors)
+        body = await render_template("runs/problem.html", problem=problem)
+        status = 200 if request.headers.get("HX-Request") else problem.status
+        return Response(body, status=status, content_type="text/html; charset=utf-8")
 
     @app.errorhandler(WireError)
     async def on_wire_error(error: WireError) -> Response:

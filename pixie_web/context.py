@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import cast
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from quart import Quart, current_app
 
 from pixie_web.peers import Peers
 from shared.config import Settings
 
+if TYPE_CHECKING:
+    from pixie_web.runs.runner import Runner
+    from pixie_web.runs.streaming import StreamRun
+
 
 @dataclass
 class WebState:
     settings: Settings
     peers: Peers
+    runner: Runner
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    streams: dict[str, StreamRun] = field(default_factory=dict)
 
 
 class PixieApp(Quart):

@@ -8,6 +8,9 @@ what ``/api/healthz`` reports.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +21,7 @@ from shared.wire import Endpoints, RpcClient, StateMirror, WireError
 STORE = "store"
 LAUNCHER = "launcher"
 PING_TIMEOUT = 0.5
+HEARTBEAT_INTERVAL = 1.0
 TOOL_KEY_PREFIX = "tool/"
 
 
@@ -33,13 +37,29 @@ class Peers:
         self.store = RpcClient(context, endpoints.store_rpc, name=STORE)
         self.launcher = RpcClient(context, endpoints.launcher_rpc, name=LAUNCHER)
         self.launcher_state = StateMirror(context, endpoints.launcher_pub, self.launcher)
+        # Names this web process in run leases; the launcher reclaims a holder's leases once its
+        # heartbeat stops (the web process died mid-run).
+        self.holder = f"web-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._heartbeat: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.store.start()
         await self.launcher.start()
         await self.launcher_state.start()
+        self._heartbeat = asyncio.create_task(self._beat(), name="lease-heartbeat")
+
+    async def _beat(self) -> None:
+        while True:
+            if self.launcher.connected:
+                with contextlib.suppress(WireError):
+                    await self.launcher.call("leases.heartbeat", {"holder": self.holder}, timeout=1.0)
+            await asyncio.sleep(HEARTBEAT_INTERVAL)
 
     async def close(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
         await self.launcher_state.close()
         await self.launcher.close()
         await self.store.close()

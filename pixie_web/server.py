@@ -12,11 +12,13 @@ import contextlib
 import errno
 import logging
 
+import httpx
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
 from pixie_web.app import create_app
 from pixie_web.peers import Peers
+from pixie_web.runs.runner import Runner
 from shared.service import ServiceContext, run_service
 from shared.wire import StartupError
 
@@ -40,7 +42,12 @@ def hypercorn_config(ctx: ServiceContext) -> Config:
 async def serve_web(ctx: ServiceContext) -> None:
     peers = Peers(ctx.zmq, ctx.endpoints)
     await peers.start()
-    app = create_app(ctx.settings, peers)
+    # One client for calling tools on loopback: no proxies from the environment, many connections.
+    tools_http = httpx.AsyncClient(
+        trust_env=False, limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    )
+    runner = Runner(ctx.settings, peers, tools_http)
+    app = create_app(ctx.settings, peers, runner, ctx.stopping)
     shutdown = asyncio.Event()
     server = asyncio.create_task(
         serve(app, hypercorn_config(ctx), shutdown_trigger=shutdown.wait),
@@ -61,6 +68,8 @@ async def serve_web(ctx: ServiceContext) -> None:
             server.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await server
+        await runner.close()
+        await tools_http.aclose()
         await peers.close()
 
 

@@ -122,9 +122,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         _int_parser(0, 10**15),
         "Most bytes of files one run may leave in its artefacts folder.",
     ),
-    SettingSpec(
-        "max_artefacts_per_run", 10_000, _int_parser(0, 10_000_000), "Most files one run may leave."
-    ),
+    SettingSpec("max_artefacts_per_run", 10_000, _int_parser(0, 10_000_000), "Most files one run may leave."),
     SettingSpec(
         "start_timeout_seconds",
         30,

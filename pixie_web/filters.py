@@ -1,0 +1,60 @@
+"""Small words for templates: run statuses, failure titles and one-line input summaries."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from quart import Quart
+
+SUMMARY_LENGTH = 80
+
+STATUS_TEXT = {
+    "ok": "Finished",
+    "error": "Failed",
+    "timeout": "Timed out",
+    "cancelled": "Cancelled",
+    "interrupted": "Interrupted",
+    "running": "Running",
+}
+
+FAILURE_TITLES = {
+    "tool_error": "The tool refused the run",
+    "timeout": "The run took too long",
+    "crash": "The tool stopped during the run",
+    "start_failed": "The tool could not start",
+    "cancelled": "Cancelled",
+    "unavailable": "Pixie is not fully running",
+    "artefacts": "The run left too many files",
+    "bad_response": "The tool's answer was not understood",
+}
+
+
+def run_status_text(status: str) -> str:
+    return STATUS_TEXT.get(status, status)
+
+
+def failure_title(kind: str) -> str:
+    return FAILURE_TITLES.get(kind, "The run failed")
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, str):
+        if value.startswith("data:"):
+            return "(file)"
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def input_summary(inputs: Any) -> str:
+    """``sigma: 10, rho: 28, …`` cut to a line, for the run history."""
+    if not isinstance(inputs, dict) or not inputs:
+        return ""
+    text = ", ".join(f"{key}: {_short(value)}" for key, value in inputs.items())
+    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
+
+
+def install(app: Quart) -> None:
+    app.jinja_env.filters.update(
+        run_status_text=run_status_text, failure_title=failure_title, input_summary=input_summary
+    )

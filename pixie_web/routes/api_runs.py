@@ -1,0 +1,147 @@
+"""The JSON run API, for skills and scripts: run a tool, follow its stream, read and cancel runs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from quart import Blueprint, Response, jsonify, request
+
+from pixie_web.availability import requires
+from pixie_web.context import state
+from pixie_web.errors import api_error
+from pixie_web.inputs import check_json_inputs
+from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.routes.tool_runs import event_stream, sse_response
+from pixie_web.runs.artefacts import resolve_references
+from pixie_web.runs.runner import RunResult
+from pixie_web.runs.sse import format_comment, format_event
+from pixie_web.runs.stream_events import is_streaming
+from pixie_web.runs.streaming import StreamRun, start_stream
+from pixie_web.tools import find_tool
+from shared.wire import WireError
+
+blueprint = Blueprint("api_runs", __name__)
+LIST_MAX = 200
+
+
+def artefact_json(item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, "file_url": f"/api/artefacts/{item['id']}/file"}
+
+
+def result_json(result: RunResult) -> dict[str, Any]:
+    failure = result.failure
+    return {
+        "run_id": result.run_id,
+        "tool_id": result.tool_id,
+        "status": result.status,
+        "outputs": result.outputs,
+        "error": None
+        if failure is None
+        else {
+            "kind": failure.kind,
+            "message": failure.message,
+            "detail": failure.detail,
+            "fields": failure.field_errors,
+        },
+        "duration_ms": result.duration_ms,
+        "artefacts": [artefact_json(item) for item in result.artefacts],
+    }
+
+
+async def _stream_json(stream: StreamRun) -> AsyncIterator[bytes]:
+    async for item in stream.follow():
+        if item is None:
+            yield format_comment()
+        elif item.update is not None:
+            yield format_event(json.dumps(item.update.to_json()), event="output")
+        elif item.result is not None:
+            yield format_event(json.dumps(result_json(item.result)), event="done")
+
+
+@blueprint.post("/api/tools/<tool_id>/run")
+@requires(STORE, LAUNCHER)
+async def run_tool(tool_id: str) -> Any:
+    tool = find_tool(state().peers, tool_id)
+    body = await request.get_json(force=True, silent=True)
+    if body is None:
+        body = {} if not await request.get_data() else None
+    if not isinstance(body, dict) or not isinstance(body.get("inputs", {}), dict):
+        return api_error(400, "BAD_REQUEST", 'the body must be a JSON object such as {"inputs": {"x": 1}}')
+    unknown = sorted(set(body) - {"inputs"})
+    if unknown:
+        return api_error(
+            400, "BAD_REQUEST", f"unknown field {unknown[0]!r} in the body; only 'inputs' is read"
+        )
+    checked = check_json_inputs(tool.spec, body.get("inputs", {}))
+    if not checked.ok:
+        message = "; ".join(f"{key}: {text}" for key, text in checked.errors.items())
+        return api_error(422, "INVALID_INPUTS", message, fields=checked.errors)
+    current = state()
+    wants_stream = request.args.get("stream") in ("1", "true")
+    if is_streaming(tool.spec) or wants_stream:
+        stream = await start_stream(current, tool, checked.inputs)
+        if not wants_stream:
+            return jsonify(result_json(await stream.wait()))
+        return await event_stream(
+            sse_response(_stream_json(stream), stream), {"X-Pixie-Run-Id": stream.run_id}
+        )
+    return jsonify(result_json(await current.runner.run(tool.record, tool.spec, checked.inputs)))
+
+
+async def _stored_run(run_id: str) -> dict[str, Any]:
+    record: dict[str, Any] = await state().peers.store.call("runs.get", {"run_id": run_id})
+    if record["outputs"]:
+        record["outputs"] = resolve_references(record["outputs"], state().settings.artefacts_dir)
+    try:
+        listed = await state().peers.store.call("artefacts.for_run", {"run_id": run_id})
+        record["artefacts"] = [artefact_json(item) for item in listed["items"]]
+    except WireError:
+        record["artefacts"] = []
+    return record
+
+
+@blueprint.get("/api/runs/<run_id>")
+@requires(STORE)
+async def get_run(run_id: str) -> Response:
+    return jsonify(await _stored_run(run_id))
+
+
+@blueprint.get("/api/tools/<tool_id>/runs")
+@requires(STORE, LAUNCHER)
+async def list_runs(tool_id: str) -> Response:
+    record = state().peers.tool(tool_id)  # a broken tool's past runs are still listed
+    if record is None:
+        return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    limit = request.args.get("limit", "20")
+    if not limit.isdigit() or not 1 <= int(limit) <= LIST_MAX:
+        return api_error(
+            400, "BAD_REQUEST", f"limit must be a whole number from 1 to {LIST_MAX}, got {limit!r}"
+        )
+    args: dict[str, Any] = {"tool_id": record["id"], "limit": int(limit)}
+    if request.args.get("before"):
+        args["before"] = request.args["before"]
+    page = await state().peers.store.call("runs.list", args)
+    return jsonify({"items": page["items"], "next_before": page.get("next_before")})
+
+
+@blueprint.post("/api/runs/<run_id>/cancel")
+@requires(STORE, LAUNCHER)
+async def cancel_run(run_id: str) -> Response:
+    if await state().runner.cancel(run_id):
+        return jsonify({"run_id": run_id, "cancelled": True, "message": "The run was cancelled."})
+    try:
+        record = await state().peers.store.call("runs.get", {"run_id": run_id})
+    except WireError:
+        return jsonify(
+            {"run_id": run_id, "cancelled": False, "message": "There is no run with that id in progress."}
+        )
+    return jsonify(
+        {
+            "run_id": run_id,
+            "cancelled": False,
+            "status": record["status"],
+            "message": f"The run already ended ({record['status']}); there is nothing to cancel.",
+        }
+    )

@@ -1,0 +1,275 @@
+"""A streaming run: the tool's ``/stream`` relayed, and the outputs it builds up stored at the end.
+
+The run starts as soon as it is asked for, independently of who watches it: the browser's
+EventSource (or an API client) follows it with ``follow()``, which replays what already happened
+and then goes on live, so a late subscriber misses nothing. Every event is applied to the
+outputs as it passes (``stream_events.apply_update``), so the stored run holds the final state
+and a replay shows the finished result. Artefacts the tool writes are registered every few
+seconds while it streams, and once more at the end.
+
+A subscriber that goes away asks the tool to cancel; Pixie shutting down ends every stream at
+once so the web process stops in time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from pixie_web.runs.runner import (
+    ACQUIRE_TIMEOUT,
+    RUNTIME_GRACE,
+    ActiveRun,
+    Failure,
+    Runner,
+    RunResult,
+    read_response,
+    request_body,
+    start_failure,
+    status_of,
+    timeout_failure,
+)
+from pixie_web.runs.sse import SSEParser
+from pixie_web.runs.stream_events import Update, apply_update, normalise_event
+from shared.toolspec import ToolSpec
+from shared.wire import WireError
+
+if TYPE_CHECKING:
+    from pixie_web.context import WebState
+    from pixie_web.tools import Tool
+
+log = logging.getLogger("pixie.web.streams")
+
+KICKOFF_TIMEOUT = 30.0
+SCAN_EVERY = 2.0
+KEEPALIVE = 15.0
+
+
+@dataclass
+class StreamItem:
+    """One thing a subscriber is told: an output changed, or the run ended."""
+
+    update: Update | None = None
+    value: Any = None  # the output's whole value after the update
+    result: RunResult | None = None
+
+
+@dataclass
+class StreamRun:
+    runner: Runner
+    tool: Mapping[str, Any]
+    spec: ToolSpec
+    inputs: Mapping[str, Any]
+    run_id: str
+    stopping: asyncio.Event
+    outputs: dict[str, Any] = field(default_factory=dict)
+    items: list[StreamItem] = field(default_factory=list)
+    result: RunResult | None = None
+    finished_at: float = 0.0
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _task: asyncio.Task[None] | None = None
+
+    @property
+    def tool_id(self) -> str:
+        return str(self.tool["id"])
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._drive(), name=f"stream-{self.run_id}")
+        self.runner.adopt(self._task)
+
+    def _emit(self, item: StreamItem) -> None:
+        self.items.append(item)
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def follow(self) -> AsyncIterator[StreamItem | None]:
+        """Everything so far, then each new item; ``None`` is a keep-alive tick. Ends after the
+        result, or when Pixie is stopping."""
+        index = 0
+        while True:
+            while index < len(self.items):
+                item = self.items[index]
+                index += 1
+                yield item
+                if item.result is not None:
+                    return
+            if self.stopping.is_set():
+                return
+            changed = self._changed
+            waiters = {asyncio.ensure_future(changed.wait()), asyncio.ensure_future(self.stopping.wait())}
+            done, pending = await asyncio.wait(
+                waiters, timeout=KEEPALIVE, return_when=asyncio.FIRST_COMPLETED
+            )
+            for waiter in pending:
+                waiter.cancel()
+            if not done:
+                yield None
+
+    async def _drive(self) -> None:
+        started = time.time()
+        active = self.runner.active[self.run_id] = ActiveRun(self.run_id, self.tool_id)
+        folder = self.runner.run_folder(self.tool_id, self.run_id)
+        registered: list[dict[str, Any]] = []
+        failure: Failure | None = None
+        problem: str | None = None
+        try:
+            failure = await self._relay(folder, active, registered)
+        except asyncio.CancelledError:
+            failure = Failure("cancelled", "Pixie stopped while this run was streaming.")
+            await self._finish(started, "interrupted", failure, registered)
+            raise
+        finally:
+            active.finished.set()
+            self.runner.active.pop(self.run_id, None)
+        if active.cancel_requested:
+            failure = Failure("cancelled", "The run was cancelled.")
+        more, problem = await self.runner.register_files(
+            self.tool_id, self.run_id, folder, self.spec, skip={a["rel_path"] for a in registered}
+        )
+        registered.extend(more)
+        if problem and failure is None:
+            failure = Failure("artefacts", problem)
+        await self._finish(started, status_of(failure), failure, registered)
+
+    async def _finish(
+        self, started: float, status: str, failure: Failure | None, registered: list[dict[str, Any]]
+    ) -> None:
+        folder = self.runner.run_folder(self.tool_id, self.run_id)
+        stored = await self.runner.spill(self.tool_id, self.run_id, folder, self.outputs)
+        await self.runner.finish_record(
+            self.run_id,
+            status,
+            outputs=stored,
+            error=failure.message if failure else None,
+            stderr_tail=failure.detail if failure else None,
+        )
+        duration = int((time.time() - started) * 1000)
+        self.finished_at = time.monotonic()
+        self.result = RunResult(
+            self.run_id, self.tool_id, status, dict(self.outputs), failure, started, duration, registered
+        )
+        self._emit(StreamItem(result=self.result))
+
+    async def _relay(
+        self, folder: Path, active: ActiveRun, registered: list[dict[str, Any]]
+    ) -> Failure | None:
+        runner = self.runner
+        try:
+            lease = await runner.peers.launcher.call(
+                "tools.acquire",
+                {"tool_id": self.tool_id, "run_id": self.run_id, "holder": runner.peers.holder},
+                timeout=ACQUIRE_TIMEOUT,
+            )
+        except WireError as exc:
+            return start_failure(exc)
+        active.port = port = lease["port"]
+        limit = self.spec.max_runtime_seconds + RUNTIME_GRACE
+        failure: Failure | None = None
+        try:
+            async with asyncio.timeout(limit + 2.0):
+                failure = await self._kick_off(port, folder)
+                if failure is None:
+                    failure = await self._follow_tool(port, folder, registered)
+        except TimeoutError:
+            failure = timeout_failure(self.spec)
+        except httpx.TransportError as exc:
+            if not active.cancel_requested:
+                failure = await runner.crash_failure(self.tool_id, lease.get("pid"), exc)
+        finally:
+            expired = await runner.release(self.tool_id, lease["lease_id"])
+        if expired:
+            failure = timeout_failure(self.spec)
+        elif failure is not None and failure.kind == "timeout":
+            await runner.stop_tool(self.tool_id)
+        return failure
+
+    async def _kick_off(self, port: int, folder: Path) -> Failure | None:
+        """POST /run: a streaming tool answers at once and does the work under this run id."""
+        response = await self.runner.http.post(
+            f"http://127.0.0.1:{port}/run",
+            json=request_body(self.run_id, self.inputs, folder),
+            headers={"X-Pixie-Run-Id": self.run_id, "X-Pixie-Artefacts-Dir": str(folder)},
+            timeout=httpx.Timeout(KICKOFF_TIMEOUT, connect=5.0),
+        )
+        body, failure = read_response(response, self.spec)
+        if failure is not None:
+            return failure
+        declared = {output.key: output for output in self.spec.outputs}
+        for key, value in (body or {}).items():
+            if key in declared and value not in (None, "", [], {}):
+                self._apply(Update(key, "replace", value))
+        return None
+
+    async def _follow_tool(self, port: int, folder: Path, registered: list[dict[str, Any]]) -> Failure | None:
+        parser = SSEParser()
+        next_scan = time.monotonic() + SCAN_EVERY
+        timeout = httpx.Timeout(None, connect=5.0)
+        url = f"http://127.0.0.1:{port}/stream"
+        async with self.runner.http.stream(
+            "GET", url, params={"run_id": self.run_id}, timeout=timeout
+        ) as response:
+            if response.status_code >= 400:
+                body = await response.aread()
+                return Failure(
+                    "tool_error", f"The tool's /stream answered HTTP {response.status_code}: {body[:500]!r}"
+                )
+            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")  # split characters
+            async for chunk in response.aiter_bytes():
+                for event in parser.feed(decoder.decode(chunk)):
+                    normalised = normalise_event(self.spec, event)
+                    for update in normalised.updates:
+                        self._apply(update)
+                    if normalised.error:
+                        return Failure("tool_error", f"The tool reported an error: {normalised.error}")
+                    if normalised.done:
+                        return None
+                if time.monotonic() >= next_scan:
+                    next_scan = time.monotonic() + SCAN_EVERY
+                    more, _ = await self.runner.register_files(
+                        self.tool_id, self.run_id, folder, self.spec, skip={a["rel_path"] for a in registered}
+                    )
+                    registered.extend(more)
+            for event in parser.close():
+                for update in normalise_event(self.spec, event).updates:
+                    self._apply(update)
+        return None
+
+    def _apply(self, update: Update) -> None:
+        output = next(o for o in self.spec.outputs if o.key == update.output_key)
+        self.outputs[update.output_key] = apply_update(self.outputs.get(update.output_key), output, update)
+        self._emit(StreamItem(update=update, value=self.outputs[update.output_key]))
+
+    async def cancel(self) -> None:
+        await self.runner.cancel(self.run_id)
+
+    async def wait(self) -> RunResult:
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(self._task)
+        assert self.result is not None
+        return self.result
+
+
+STREAMS_KEPT_FOR = 300.0  # seconds a finished stream stays available to late subscribers
+
+
+async def start_stream(current: WebState, tool: Tool, inputs: Mapping[str, Any]) -> StreamRun:
+    """Record the run, start it, and register it for ``follow()``ers."""
+    run_id = await current.runner.open_record(tool.record, tool.spec, inputs)
+    stream = StreamRun(current.runner, tool.record, tool.spec, inputs, run_id, current.stopping)
+    now = time.monotonic()
+    for old_id, old in list(current.streams.items()):
+        if old.result is not None and now - old.finished_at > STREAMS_KEPT_FOR:
+            del current.streams[old_id]
+    current.streams[run_id] = stream
+    stream.start()
+    return stream
