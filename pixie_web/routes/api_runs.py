@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from quart import Blueprint, Response, jsonify, request
+from quart import Blueprint, Response, jsonify, request, stream_with_context
 
 from pixie_web.availability import requires
 from pixie_web.context import state
@@ -85,7 +85,7 @@ async def run_tool(tool_id: str) -> Any:
         if not wants_stream:
             return jsonify(result_json(await stream.wait()))
         return await event_stream(
-            sse_response(_stream_json(stream), stream), {"X-Pixie-Run-Id": stream.run_id}
+            sse_response(stream_with_context(_stream_json)(stream), stream), {"X-Pixie-Run-Id": stream.run_id}
         )
     return jsonify(result_json(await current.runner.run(tool.record, tool.spec, checked.inputs)))
 

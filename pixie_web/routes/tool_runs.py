@@ -13,7 +13,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from quart import Blueprint, Response, make_response, render_template, request
+from quart import Blueprint, Response, make_response, render_template, request, stream_with_context
 
 from pixie_web.availability import requires
 from pixie_web.context import state
@@ -100,14 +100,16 @@ async def _sse_html(stream: StreamRun, tool: Tool) -> AsyncIterator[bytes]:
 
 
 def sse_response(generator: AsyncIterator[bytes], stream: StreamRun) -> Any:
+    current = state()  # the body is sent after the view returns, outside the request context
+
     async def guarded() -> AsyncIterator[bytes]:
         try:
             async for chunk in generator:
                 yield chunk
         finally:
-            if stream.result is None and not state().stopping.is_set():
+            if stream.result is None and not current.stopping.is_set():
                 # The watcher went away mid-run: ask the tool to stop working on it.
-                state().runner.adopt(asyncio.ensure_future(stream.cancel()))
+                current.runner.adopt(asyncio.ensure_future(stream.cancel()))
 
     return guarded()
 
@@ -123,7 +125,8 @@ async def stream(tool_id: str) -> Response:
             json.dumps({"message": f"no streaming run {run_id!r} of {tool.id}"}), event="error"
         )
         return Response(body, status=404, content_type="text/event-stream")
-    return await event_stream(sse_response(_sse_html(current, tool), current))
+    # The body is produced after the view returns: keep the request context for templates.
+    return await event_stream(sse_response(stream_with_context(_sse_html)(current, tool), current))
 
 
 async def event_stream(body: AsyncIterator[bytes], headers: dict[str, str] | None = None) -> Response:

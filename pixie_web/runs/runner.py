@@ -237,6 +237,20 @@ class Runner:
         with contextlib.suppress(WireError):
             await self.peers.launcher.call("tools.stop", {"tool_id": tool_id}, timeout=15.0)
 
+    async def tool_still_up(self, tool_id: str, pid: int, within: float = 0.5) -> bool:
+        """Whether the tool process ``pid`` is still running after ``within`` seconds of watching
+        the launcher's state (a process that just died is published a moment later)."""
+        mirror = self.peers.launcher_state
+        deadline = time.monotonic() + within
+        while True:
+            record = self.peers.tool(tool_id)
+            if record is None or record.get("pid") != pid or record.get("state") != "running":
+                return False
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return True
+            await mirror.wait_changed(mirror.version, timeout=remaining)
+
     async def crash_failure(self, tool_id: str, pid: int | None, error: Exception) -> Failure:
         """The connection broke: wait (briefly) for the launcher to record why the tool died."""
         deadline = time.monotonic() + 3.0

@@ -75,6 +75,7 @@ class StreamRun:
     items: list[StreamItem] = field(default_factory=list)
     result: RunResult | None = None
     finished_at: float = 0.0
+    lease_pid: int | None = None
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
 
@@ -172,6 +173,7 @@ class StreamRun:
         except WireError as exc:
             return start_failure(exc)
         active.port = port = lease["port"]
+        self.lease_pid = lease.get("pid")
         limit = self.spec.max_runtime_seconds + RUNTIME_GRACE
         failure: Failure | None = None
         try:
@@ -241,6 +243,9 @@ class StreamRun:
             for event in parser.close():
                 for update in normalise_event(self.spec, event).updates:
                     self._apply(update)
+        # The stream ended without "done": fine if the tool is still there, a crash if it is not.
+        if self.lease_pid is not None and not await self.runner.tool_still_up(self.tool_id, self.lease_pid):
+            return await self.runner.crash_failure(self.tool_id, self.lease_pid, EOFError("stream ended"))
         return None
 
     def _apply(self, update: Update) -> None:

@@ -19,7 +19,8 @@ from shared.wire import Endpoints, RpcClient, StateMirror, WireError
 from tests.support.aio import eventually
 from tests.support.system import REPO_ROOT, PixieSystem
 
-FIXTURE_TOOL = REPO_ROOT / "tests" / "fixtures" / "tools" / "fixture-tool"
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+FIXTURE_TOOL = FIXTURES / "tools" / "fixture-tool"
 
 
 def copy_fixture_tool(
@@ -27,12 +28,21 @@ def copy_fixture_tool(
     folder: str,
     *,
     dotenv: Mapping[str, str] | None = None,
+    source: str = "fixture-tool",
+    tool_json_file: str = "tool.json",
     **tool_json: Any,
 ) -> Path:
-    """A copy of the fixture tool as ``tools_dir/folder`` (id = folder), with tool.json overrides."""
+    """A copy of a fixture tool as ``tools_dir/folder`` (id = folder), with tool.json overrides.
+
+    ``tool_json_file`` picks another spec for the same code (``stream.tool.json`` of runs-tool,
+    or a path under tests/fixtures such as ``specs/all_inputs.json``).
+    """
     target = tools_dir / folder
-    shutil.copytree(FIXTURE_TOOL, target, ignore=shutil.ignore_patterns(".venv", "__pycache__"))
-    spec = json.loads((target / "tool.json").read_text())
+    shutil.copytree(
+        FIXTURES / "tools" / source, target, ignore=shutil.ignore_patterns(".venv", "__pycache__")
+    )
+    spec_path = target / tool_json_file if (target / tool_json_file).exists() else FIXTURES / tool_json_file
+    spec = json.loads(spec_path.read_text())
     spec.update({"id": folder, "name": folder, **tool_json})
     (target / "tool.json").write_text(json.dumps(spec, indent=2))
     if dotenv:

@@ -1,0 +1,319 @@
+"""Runs through the three Pixie processes, with real tools: the form route, errors, records."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.launcher import copy_fixture_tool
+from tests.support.system import REPO_ROOT, PixieSystem, running_system, wait_until
+
+pytestmark = pytest.mark.e2e
+
+SEED = {"sigma": "10", "rho": "28", "beta": "2.667", "t_end": "40", "steps": "8000"}
+
+
+@pytest.fixture(scope="module")
+def pixie(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PixieSystem]:
+    """One Pixie for this module, with the tools its tests use."""
+    root = tmp_path_factory.mktemp("runs")
+    system = PixieSystem(root, env={"PIXIE_DEVELOPER_MODE": "1"})
+    tools = system.tools_dir
+    shutil.copytree(
+        REPO_ROOT / "tools" / "lorenz-ode-solver",
+        tools / "lorenz-ode-solver",
+        ignore=shutil.ignore_patterns(".venv"),
+    )
+    copy_fixture_tool(
+        tools, "echo-all", tool_json_file="specs/all_inputs.json", dotenv={"FIXTURE_ECHO_ONLY": "1"}
+    )
+    copy_fixture_tool(tools, "misbehaving", max_runtime_seconds=1)
+    copy_fixture_tool(tools, "cannot-start", dotenv={"FIXTURE_STARTUP": "exit"})
+    copy_fixture_tool(tools, "runs-tool", source="runs-tool")
+    (tools / "broken").mkdir()
+    (tools / "broken" / "tool.json").write_text(
+        '{"id": "broken", "name": "Broken", "inputs": [], "outputs": [], "colour": 1}'
+    )
+    with running_system(root, env={"PIXIE_DEVELOPER_MODE": "1"}) as running:
+        running.wait_healthy()
+        wait_until(lambda: len(running.get("/api/tools").json()) == 6, timeout=10, what="the tools")
+        yield running
+
+
+def post_form(pixie: PixieSystem, tool_id: str, data: Any = None, files: Any = None, **headers: str) -> Any:
+    return pixie.http.post(f"/tool/{tool_id}/run", data=data or {}, files=files, headers=headers, timeout=120)
+
+
+def run_id_of(response: Any) -> str:
+    return str(response.headers["X-Pixie-Run-Id"])
+
+
+def stored(pixie: PixieSystem, run_id: str) -> dict[str, Any]:
+    response = pixie.get(f"/api/runs/{run_id}")
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+class Cards(HTMLParser):
+    """Output cards and chart data blocks of an output panel."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.cards: dict[str, dict[str, str]] = {}
+        self.data: dict[str, Any] = {}
+        self._block: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "section" and "data-output-key" in values:
+            self.cards[values["data-output-key"]] = values
+        if tag == "script" and values.get("type") == "application/json":
+            self._block = values.get("id", "").removeprefix("data-output-")
+
+    def handle_data(self, data: str) -> None:
+        if self._block:
+            self.data[self._block] = json.loads(data)
+            self._block = None
+
+
+def test_the_seed_curl_example_returns_the_panel_with_chart_data(pixie: PixieSystem) -> None:
+    response = post_form(pixie, "lorenz-ode-solver", SEED)
+    assert response.status_code == 200
+    assert response.headers["X-Pixie-Run-Status"] == "ok"
+    cards = Cards(response.text)
+    spec = json.loads((pixie.tools_dir / "lorenz-ode-solver" / "tool.json").read_text())
+    assert list(cards.cards) == [output["key"] for output in spec["outputs"]]  # declared order
+    trajectory = cards.data["trajectory"]
+    assert [series["name"] for series in trajectory["series"]] == ["x", "y", "z"]
+    assert len(trajectory["series"][0]["y"]) > 100
+    record = stored(pixie, run_id_of(response))
+    assert record["status"] == "ok"
+    assert record["inputs"] == {"sigma": 10.0, "rho": 28.0, "beta": 2.667, "t_end": 40.0, "steps": 8000}
+
+
+def test_every_input_type_reaches_the_tool_as_json(pixie: PixieSystem) -> None:
+    csv = b"a,b\n1,2\n"
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+    )
+    form = {
+        "name": "Ada",
+        "notes": "line one\r\nline two",
+        "amount": "12",
+        "ratio": "0.3",
+        "band__lo": "10",
+        "band__hi": "90",
+        "mode": "slow",
+        "limit": "2.5",
+        "fruits": ["pear", "apple"],
+        "agree": "true",
+        "size": "3",
+        "day": "2026-05-01",
+        "alarm": "07:30",
+        "meeting": "2026-05-01T09:00",
+        "trip": '["2026-06-01", "2026-06-08"]',
+        "accent": "#ABC",
+        "config": '{"depth": 2}',
+        "script": "print(1)",
+        "readme": "# Hi",
+        "labels": "red, green",
+        "city": "London",
+        "items": '[{"name": "pen", "qty": "2", "price": "1.5"}]',
+        "where": "[51.5, -0.1]",
+        "area": "[50, -1, 52, 1]",
+        "zone": "[[0, 0], [0, 1], [1, 1]]",
+        "stops": "[[1, 2]]",
+    }
+    files = [
+        ("data", ("table.csv", csv, "text/csv")),
+        ("photos", ("a.png", png, "image/png")),
+        ("photos", ("b.png", png, "image/png")),
+    ]
+    response = post_form(pixie, "echo-all", form, files)
+    assert response.status_code == 200, response.text
+    record = stored(pixie, run_id_of(response))
+    assert record["status"] == "ok", record
+    received = record["outputs"]["received"]
+    inputs = received["inputs"]
+    png_url = "data:image/png;base64," + base64.b64encode(png).decode()
+    assert inputs == {
+        "name": "Ada",
+        "notes": "line one\nline two",
+        "amount": 12,
+        "ratio": 0.3,
+        "band": [10.0, 90.0],
+        "mode": "slow",
+        "limit": 2.5,
+        "fruits": ["apple", "pear"],
+        "agree": True,
+        "dark": False,
+        "size": 3,
+        "day": "2026-05-01",
+        "alarm": "07:30",
+        "meeting": "2026-05-01T09:00",
+        "trip": ["2026-06-01", "2026-06-08"],
+        "data": "data:text/csv;base64," + base64.b64encode(csv).decode(),
+        "photos": [png_url, png_url],
+        "accent": "#aabbcc",
+        "config": {"depth": 2},
+        "script": "print(1)",
+        "readme": "# Hi",
+        "labels": ["red", "green"],
+        "city": "London",
+        "items": [{"name": "pen", "qty": 2, "price": 1.5}],
+        "where": [51.5, -0.1],
+        "area": [[50.0, -1.0], [52.0, 1.0]],
+        "zone": [[0.0, 0.0], [0.0, 1.0], [1.0, 1.0]],
+        "stops": [[1.0, 2.0]],
+        "token": "abc123",
+    }
+    # Also at top level, and Pixie's own block with the artefacts folder, in the body and headers.
+    assert received["amount"] == 12
+    assert received["run_id"] == record["id"]
+    assert received["_pixie"]["run_id"] == record["id"]
+    assert Path(received["_pixie"]["artefacts_dir"]).is_dir()
+    assert oct(Path(received["_pixie"]["artefacts_dir"]).stat().st_mode & 0o777) == "0o700"
+
+
+def test_invalid_input_never_reaches_the_tool_and_names_each_field(pixie: PixieSystem) -> None:
+    before = pixie.get("/api/tools/echo-all/runs").json()["items"]
+    response = post_form(pixie, "echo-all", {"name": "", "amount": "5000", "mode": "turbo", "accent": "blue"})
+    assert response.status_code == 422
+    keys = set(re.findall(r'<li data-input-key="([a-z_]+)"', response.text))
+    assert {"name", "amount", "mode", "accent", "day", "agree"} - {"agree"} <= keys
+    htmx = post_form(pixie, "echo-all", {"name": ""}, **{"HX-Request": "true"})
+    assert htmx.status_code == 200  # htmx swaps only 2xx
+    assert htmx.headers["HX-Retarget"] == "#run-form-fields"
+    assert pixie.get("/api/tools/echo-all/runs").json()["items"] == before  # no run was made
+
+
+@pytest.mark.parametrize(
+    ("tool_id", "form", "status", "kind", "words"),
+    [
+        ("misbehaving", {"mode": "error"}, "error", "tool_error", "fixture-tool refuses this input"),
+        (
+            "misbehaving",
+            {"mode": "sleep", "seconds": "30"},
+            "timeout",
+            "timeout",
+            "limit of 1 s (max_runtime_seconds",
+        ),
+        ("misbehaving", {"mode": "crash"}, "error", "crash", "exited with code 9 while running"),
+        ("cannot-start", {}, "error", "start_failed", "exited with code 3 during start-up"),
+    ],
+    ids=["tool-refuses", "past-its-limit", "dies-mid-run", "cannot-start"],
+)
+def test_each_failure_has_its_own_panel_and_a_finished_record(
+    pixie: PixieSystem, tool_id: str, form: dict[str, str], status: str, kind: str, words: str
+) -> None:
+    response = post_form(pixie, tool_id, form, **{"HX-Request": "true"})
+    assert response.status_code == 200
+    assert f'data-failure="{kind}"' in response.text
+    assert words in response.text
+    assert 'role="alert"' in response.text
+    record = stored(pixie, run_id_of(response))
+    assert record["status"] == status
+    assert words in record["error"]
+
+
+def test_a_crash_shows_the_tools_last_output(pixie: PixieSystem) -> None:
+    response = post_form(pixie, "misbehaving", {"mode": "crash"})
+    assert "crashing on purpose" in response.text  # folded under Details
+    assert "crashing on purpose" in stored(pixie, run_id_of(response))["stderr_tail"]
+
+
+def test_broken_and_unknown_tools(pixie: PixieSystem) -> None:
+    broken = post_form(pixie, "broken")
+    assert broken.status_code == 409
+    assert "colour" in broken.text
+    unknown = post_form(pixie, "no-such-tool")
+    assert unknown.status_code == 404
+    api = pixie.http.post("/api/tools/no-such-tool/run", json={"inputs": {}})
+    assert api.status_code == 404
+    assert api.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_artefacts_are_registered_with_their_hash_and_served_back(pixie: PixieSystem) -> None:
+    result = pixie.http.post(
+        "/api/tools/runs-tool/run", json={"inputs": {"mode": "files"}}, timeout=60
+    ).json()
+    assert result["status"] == "ok"
+    by_name = {item["filename"]: item for item in result["artefacts"]}
+    assert set(by_name) == {"table.csv", "figure.svg"}  # no dot file, .partial or symlink
+    table = by_name["table.csv"]
+    assert table["output_key"] == "table"
+    assert table["sha256"] == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
+    assert table["mime"] == "text/csv"
+    served = pixie.get(table["file_url"])
+    assert served.status_code == 200
+    assert served.content == b"a,b\n1,2\n"
+    assert served.headers["content-type"].startswith("text/csv")
+    assert "sandbox" in served.headers["content-security-policy"]
+    download = pixie.get(table["file_url"] + "?download=1")
+    assert download.headers["content-disposition"].startswith('attachment; filename="table.csv"')
+    assert pixie.get("/api/artefacts/999999/file").status_code == 404
+
+
+def test_a_large_output_is_kept_as_a_file_and_replayed_intact(pixie: PixieSystem) -> None:
+    result = pixie.http.post(
+        "/api/tools/runs-tool/run", json={"inputs": {"mode": "big", "kb": 200}}, timeout=60
+    ).json()
+    assert result["status"] == "ok"
+    assert len(result["outputs"]["text"]) == 200 * 1024
+    spilled = [item for item in result["artefacts"] if item["output_key"] == "text"]
+    assert spilled == [] or spilled[0]["mime"] == "application/json"
+    record = stored(pixie, result["run_id"])
+    assert record["outputs"]["text"] == "x" * 200 * 1024  # read back from the file
+    assert any(item["filename"] == "text.json" for item in record["artefacts"])
+    replay = pixie.get(f"/tool/runs-tool/runs/{result['run_id']}")
+    assert replay.status_code == 200
+    assert "x" * 1000 in replay.text
+
+
+def test_history_replay_and_last_inputs(pixie: PixieSystem) -> None:
+    first = post_form(pixie, "lorenz-ode-solver", {**SEED, "rho": "14"})
+    second = post_form(pixie, "lorenz-ode-solver", {**SEED, "rho": "15"})
+    history = pixie.get("/tool/lorenz-ode-solver/runs")
+    assert history.status_code == 200
+    order = re.findall(r'data-run-id="([0-9a-f]+)"', history.text)
+    assert order[:2] == [run_id_of(second), run_id_of(first)]  # newest first
+    assert "rho: 15.0" in history.text
+
+    replay = pixie.get(f"/tool/lorenz-ode-solver/runs/{run_id_of(first)}")
+    assert replay.status_code == 200
+    assert re.search(r'name="rho"[^>]*value="14', replay.text) or re.search(
+        r'value="14[^"]*"[^>]*name="rho"', replay.text
+    )
+    assert Cards(replay.text).data["trajectory"] == Cards(first.text).data["trajectory"]
+    assert pixie.get(f"/tool/runs-tool/runs/{run_id_of(first)}").status_code == 404
+    assert pixie.get("/tool/lorenz-ode-solver/runs/ffffffff").status_code == 404
+
+    page = pixie.get("/tool/lorenz-ode-solver")
+    assert page.status_code == 200
+    assert re.search(r'name="rho"[^>]*value="15', page.text) or re.search(
+        r'value="15[^"]*"[^>]*name="rho"', page.text
+    )
+
+
+def test_history_is_paginated_beyond_twenty(pixie: PixieSystem) -> None:
+    for _ in range(22):
+        assert pixie.http.post(
+            "/api/tools/runs-tool/run", json={"inputs": {"mode": "canned"}}
+        ).status_code in (200,)
+    first = pixie.get("/tool/runs-tool/runs")
+    assert first.text.count('<li class="run ') == 20
+    more = re.search(r'href="(/tool/runs-tool/runs\?before=[^"]+)"', first.text)
+    assert more is not None
+    second = pixie.get(more.group(1).replace("&amp;", "&"))
+    assert second.status_code == 200
+    assert second.text.count('<li class="run ') >= 2

@@ -1,0 +1,319 @@
+"""Streaming runs, cancel, serialised runs and the JSON run API, through the three processes."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from pixie_web.runs.sse import SSEParser, SSEvent
+from tests.support.launcher import copy_fixture_tool
+from tests.support.system import PixieSystem, running_system, wait_until
+
+pytestmark = pytest.mark.e2e
+
+FINAL_REPLY = "w0 w1 w2 w3 w4 "
+
+
+@pytest.fixture(scope="module")
+def pixie(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PixieSystem]:
+    root = tmp_path_factory.mktemp("streams")
+    system = PixieSystem(root)
+    tools = system.tools_dir
+    copy_fixture_tool(tools, "stream-tool", source="runs-tool", tool_json_file="stream.tool.json")
+    copy_fixture_tool(tools, "slow-tool", source="runs-tool")
+    copy_fixture_tool(tools, "no-cancel", source="runs-tool", dotenv={"FIXTURE_NO_CANCEL": "1"})
+    copy_fixture_tool(tools, "one-at-a-time", source="runs-tool", concurrent=False)
+    with running_system(root, env={"PIXIE_DEVELOPER_MODE": "1"}) as running:
+        running.wait_healthy()
+        wait_until(lambda: len(running.get("/api/tools").json()) == 4, timeout=10, what="the tools")
+        yield running
+
+
+def read_stream(
+    pixie: PixieSystem, url: str, body: dict[str, Any] | None = None, method: str = "POST"
+) -> list[SSEvent]:
+    parser = SSEParser()
+    events: list[SSEvent] = []
+    with pixie.http.stream(method, url, json=body, timeout=60) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for text in response.iter_text():
+            events.extend(parser.feed(text))
+    return events + parser.close()
+
+
+@pytest.mark.parametrize("shape", ["output_key", "chunk", "keys", "named"])
+def test_every_stream_shape_arrives_in_order_and_the_final_state_is_stored(
+    pixie: PixieSystem, shape: str
+) -> None:
+    events = read_stream(
+        pixie, "/api/tools/stream-tool/run?stream=1", {"inputs": {"shape": shape, "count": 5}}
+    )
+    updates = [json.loads(e.data) for e in events if e.event == "output"]
+    replies = [u["value"] for u in updates if u["output_key"] == "reply"]
+    assert replies == [f"w{n} " for n in range(5)]  # in order
+    assert all(u["apply"] == "append" for u in updates if u["output_key"] == "reply")
+    assert [u["value"] for u in updates if u["output_key"] == "progress"] == [0.2, 0.4, 0.6, 0.8, 1.0]
+    done = json.loads(events[-1].data)
+    assert events[-1].event == "done"
+    assert done["status"] == "ok"
+    outputs = done["outputs"]
+    assert outputs["reply"] == FINAL_REPLY
+    assert outputs["curve"] == {
+        "x": [0, 1, 2, 3, 4],
+        "series": [{"name": "loss", "y": [1.0, 0.5, 0.3333, 0.25, 0.2]}],
+    }
+    assert outputs["progress"] == 1.0
+    assert outputs["summary"] == {"pairs": {"events": 5, "shape": shape}}
+    record = pixie.get(f"/api/runs/{done['run_id']}").json()
+    assert record["status"] == "ok"
+    assert record["outputs"] == outputs  # a replay shows the completed result
+    assert [a["filename"] for a in record["artefacts"]] == ["stream-log.txt"]
+
+
+def test_the_form_answers_at_once_with_empty_cards_inside_an_sse_block(pixie: PixieSystem) -> None:
+    response = pixie.http.post(
+        "/tool/stream-tool/run", data={"shape": "chunk", "count": "3", "delay": "0.05"}
+    )
+    assert response.status_code == 200
+    run_id = response.headers["X-Pixie-Run-Id"]
+    assert f'sse-connect="/tool/stream-tool/stream?run_id={run_id}"' in response.text
+    assert 'data-output-state="empty"' in response.text
+    events = read_stream(pixie, f"/tool/stream-tool/stream?run_id={run_id}", method="GET")
+    cards = [e for e in events if e.event == "output"]
+    assert cards
+    assert 'hx-swap-oob="true"' in cards[0].data
+    assert 'id="output-reply"' in cards[0].data
+    assert events[-1].event == "done"
+    assert "Finished" in events[-1].data
+    replay = pixie.get(f"/tool/stream-tool/runs/{run_id}")
+    assert "w0 w1 w2" in replay.text
+
+
+def test_a_stream_for_an_unknown_run_is_a_404_event(pixie: PixieSystem) -> None:
+    response = pixie.get("/tool/stream-tool/stream?run_id=nope")
+    assert response.status_code == 404
+    assert "event: error" in response.text
+
+
+def _start_slow(
+    pixie: PixieSystem, tool_id: str, seconds: int = 20
+) -> tuple[threading.Thread, dict[str, Any]]:
+    holder: dict[str, Any] = {}
+
+    def call() -> None:
+        holder["response"] = pixie.http.post(
+            f"/api/tools/{tool_id}/run", json={"inputs": {"mode": "slow", "seconds": seconds}}, timeout=60
+        ).json()
+
+    thread = threading.Thread(target=call)
+    thread.start()
+
+    def running_id() -> str | None:
+        items = pixie.get(f"/api/tools/{tool_id}/runs?limit=1").json()["items"]
+        return items[0]["id"] if items and items[0]["status"] == "running" else None
+
+    holder["run_id"] = wait_until(running_id, timeout=20, what=f"a running run of {tool_id}")
+
+    def tool_busy() -> bool:
+        tool = pixie.get("/api/launcher/state").json()["tools"][tool_id]
+        return bool(tool["state"] == "running" and tool["in_flight"] == 1)
+
+    wait_until(tool_busy, timeout=20, what=f"{tool_id} to be working on the run")
+    return thread, holder
+
+
+def test_cancel_with_the_tools_own_cancel(pixie: PixieSystem) -> None:
+    thread, holder = _start_slow(pixie, "slow-tool")
+    pid = pixie.get("/api/launcher/state").json()["tools"]["slow-tool"]["pid"]
+    started = time.monotonic()
+    answer = pixie.http.post(f"/api/runs/{holder['run_id']}/cancel").json()
+    assert answer["cancelled"] is True
+    thread.join(30)
+    assert time.monotonic() - started < 5
+    assert holder["response"]["status"] == "cancelled"
+    assert pixie.get(f"/api/runs/{holder['run_id']}").json()["status"] == "cancelled"
+    state = pixie.get("/api/launcher/state").json()["tools"]["slow-tool"]
+    assert (state["state"], state["pid"]) == ("running", pid)  # the tool stopped the work itself
+
+
+def test_cancel_of_a_tool_without_cancel_stops_the_tool(pixie: PixieSystem) -> None:
+    thread, holder = _start_slow(pixie, "no-cancel")
+    answer = pixie.http.post("/tool/no-cancel/cancel", data={"run_id": holder["run_id"]})
+    assert answer.status_code == 200
+    assert 'data-cancelled="true"' in answer.text
+    thread.join(30)
+    assert holder["response"]["status"] == "cancelled"
+    assert pixie.get("/api/launcher/state").json()["tools"]["no-cancel"]["state"] == "stopped"
+
+
+def test_cancelling_a_finished_or_unknown_run_is_a_clear_no_op(pixie: PixieSystem) -> None:
+    done = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": {"mode": "slow", "seconds": 0}}).json()
+    finished = pixie.http.post(f"/api/runs/{done['run_id']}/cancel")
+    assert finished.status_code == 200
+    assert finished.json() == {
+        "run_id": done["run_id"],
+        "cancelled": False,
+        "status": "ok",
+        "message": "The run already ended (ok); there is nothing to cancel.",
+    }
+    unknown = pixie.http.post("/tool/slow-tool/cancel", data={"run_id": "nope"})
+    assert unknown.status_code == 200
+    assert "nothing to cancel" in unknown.text
+
+
+def test_concurrent_false_runs_are_served_one_at_a_time_in_order(pixie: PixieSystem) -> None:
+    results: dict[int, dict[str, Any]] = {}
+
+    def call(n: int) -> None:
+        results[n] = pixie.http.post(
+            "/api/tools/one-at-a-time/run", json={"inputs": {"mode": "slow", "seconds": 0.4}}, timeout=60
+        ).json()
+
+    threads = []
+    for n in range(3):
+        threads.append(threading.Thread(target=call, args=(n,)))
+        threads[-1].start()
+
+        def queued(expected: int = n) -> bool:
+            tool = pixie.get("/api/launcher/state").json()["tools"]["one-at-a-time"]
+            return tool["in_flight"] + tool["queued"] == expected + 1
+
+        wait_until(queued, timeout=20, what=f"run {n} to reach the launcher")
+    for thread in threads:
+        thread.join(60)
+    assert all(results[n]["status"] == "ok" for n in range(3))
+    spans = [results[n]["outputs"]["summary"]["pairs"] for n in range(3)]
+    for earlier, later in zip(spans, spans[1:], strict=False):
+        assert later["began"] >= earlier["ended"]  # one at a time, in arrival order
+
+
+def test_the_json_api(pixie: PixieSystem) -> None:
+    bad = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": {"mode": "warp", "kb": "x"}})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["code"] == "INVALID_INPUTS"
+    assert set(bad.json()["error"]["fields"]) == {"mode", "kb"}
+    unknown = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": {}, "extra": 1})
+    assert unknown.status_code == 400
+    not_json = pixie.http.post(
+        "/api/tools/slow-tool/run", content=b"nonsense", headers={"content-type": "application/json"}
+    )
+    assert not_json.status_code == 400
+
+    ok = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": {"mode": "canned"}})
+    assert ok.status_code == 200
+    body = ok.json()
+    assert set(body) == {"run_id", "tool_id", "status", "outputs", "error", "duration_ms", "artefacts"}
+    assert body["status"] == "ok"
+    assert body["error"] is None
+    assert body["outputs"]["text"] == "canned"
+
+    listed = pixie.get("/api/tools/slow-tool/runs?limit=2").json()
+    assert listed["items"][0]["id"] == body["run_id"]
+    assert len(listed["items"]) == 2
+    older = pixie.get(
+        f"/api/tools/slow-tool/runs?limit=2&before={httpx.QueryParams({'b': listed['next_before']})['b']}"
+    )
+    assert older.status_code == 200
+    assert body["run_id"] not in [item["id"] for item in older.json()["items"]]
+    assert pixie.get("/api/tools/slow-tool/runs?limit=0").status_code == 400
+    assert pixie.get("/api/runs/does-not-exist").status_code in (400, 404)
+
+
+def test_files_are_registered_while_a_stream_is_still_running(pixie: PixieSystem) -> None:
+    response = pixie.http.post("/tool/stream-tool/run", data={"shape": "keys", "count": "40", "delay": "0.1"})
+    run_id = response.headers["X-Pixie-Run-Id"]
+
+    def registered_while_running() -> bool:
+        run = pixie.get(f"/api/runs/{run_id}").json()
+        return run["status"] == "running" and [a["filename"] for a in run["artefacts"]] == ["stream-log.txt"]
+
+    wait_until(registered_while_running, timeout=4, what="the artefact to be registered mid-stream")
+    wait_until(lambda: pixie.get(f"/api/runs/{run_id}").json()["status"] == "ok", timeout=20, what="the end")
+
+
+def test_a_subscriber_going_away_cancels_the_run(pixie: PixieSystem) -> None:
+    with pixie.http.stream(
+        "POST",
+        "/api/tools/stream-tool/run?stream=1",
+        json={"inputs": {"count": 200, "delay": 0.05}},
+        timeout=30,
+    ) as response:
+        run_id = response.headers["X-Pixie-Run-Id"]
+        for text in response.iter_text():
+            if "event: output" in text:
+                break  # close the connection after the first event
+    run = wait_until(
+        lambda: (r := pixie.get(f"/api/runs/{run_id}").json())["status"] != "running" and r,
+        timeout=10,
+        what="the run to end",
+    )
+    assert run["status"] == "cancelled"
+    assert len(run["outputs"]["reply"]) < len("w0 ") * 200  # it did not run to the end
+
+
+def test_a_tool_dying_mid_stream_ends_it_with_an_error(pixie: PixieSystem) -> None:
+    events: list[SSEvent] = []
+
+    def follow() -> None:
+        events.extend(
+            read_stream(
+                pixie, "/api/tools/stream-tool/run?stream=1", {"inputs": {"count": 400, "delay": 0.05}}
+            )
+        )
+
+    thread = threading.Thread(target=follow)
+    thread.start()
+    wait_until(
+        lambda: (
+            any(e.event == "output" for e in events)
+            or pixie.get("/api/launcher/state").json()["tools"]["stream-tool"]["in_flight"]
+        ),
+        timeout=10,
+        what="the stream to start",
+    )
+    pixie.http.post("/api/tools/stream-tool/stop")
+    thread.join(30)
+    done = json.loads(events[-1].data)
+    assert events[-1].event == "done"
+    assert done["status"] == "error"
+    assert done["error"]["kind"] == "crash"
+    assert pixie.get(f"/api/runs/{done['run_id']}").json()["status"] == "error"
+
+
+def test_open_streams_do_not_hold_up_stopping_the_web_process(tmp_path: Any) -> None:
+    with running_system(tmp_path) as pixie:
+        copy_fixture_tool(
+            pixie.tools_dir, "stream-tool", source="runs-tool", tool_json_file="stream.tool.json"
+        )
+        pixie.wait_healthy()
+        wait_until(lambda: pixie.get("/api/tools").json(), timeout=10, what="the tool")
+        opened = threading.Event()
+
+        def follow() -> None:
+            try:
+                with httpx.stream(
+                    "POST",
+                    f"{pixie.base_url}/api/tools/stream-tool/run?stream=1",
+                    json={"inputs": {"count": 10000, "delay": 0.05}},
+                    timeout=30,
+                ) as response:
+                    for _ in response.iter_text():
+                        opened.set()
+            except httpx.HTTPError:
+                pass
+
+        thread = threading.Thread(target=follow, daemon=True)
+        thread.start()
+        assert opened.wait(20)
+        started = time.monotonic()
+        pixie["web"].signal(15)
+        assert pixie["web"].wait(10) == 0
+        assert time.monotonic() - started < 5
+        thread.join(10)
