@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -190,7 +191,7 @@ def test_concurrent_false_runs_are_served_one_at_a_time_in_order(pixie: PixieSys
         thread.join(60)
     assert all(results[n]["status"] == "ok" for n in range(3))
     spans = [results[n]["outputs"]["summary"]["pairs"] for n in range(3)]
-    for earlier, later in zip(spans, spans[1:], strict=False):
+    for earlier, later in itertools.pairwise(spans):
         assert later["began"] >= earlier["ended"]  # one at a time, in arrival order
 
 
