@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pixie_store.db import Database
+from shared import jsonio
 from shared.wire import Args, bad_request
 
 Op = Callable[[Database, Args], Awaitable[dict[str, Any]]]
@@ -29,13 +29,12 @@ class OpTable:
 
 
 def to_json(value: Any, field: str) -> str:
-    """JSON text for a stored column. The frame decoder lets NaN and Infinity through, but they
-    are not JSON and could never be read back by a browser, so they are refused here."""
+    """JSON text for a stored column (a non-finite float is stored as null: JSON has no NaN)."""
     try:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    except ValueError:
-        raise bad_request(f"field {field!r} holds NaN or Infinity, which JSON cannot carry", field) from None
+        return jsonio.dumps_text(value)
+    except TypeError:
+        raise bad_request(f"field {field!r} holds something JSON cannot carry", field) from None
 
 
 def from_json(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+    return None if text is None else jsonio.loads(text)

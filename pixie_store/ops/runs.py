@@ -72,23 +72,45 @@ async def mark_interrupted(db: Database) -> int:
     return changed
 
 
+BRIEF_FIELDS = ("id", "tool_id", "status", "started_at", "finished_at", "duration_ms")
+
+
+async def _brief(tx: Tx, run_id: str) -> dict[str, Any]:
+    """The run without its inputs and outputs: what a writer needs back, cheaply (outputs can be
+    large, and the caller already has them)."""
+    row = await tx.one(f"SELECT {', '.join(BRIEF_FIELDS)} FROM runs WHERE id = ?", (run_id,))
+    assert row is not None
+    return {name: row[name] for name in BRIEF_FIELDS}
+
+
 @OPS.op("runs.create")
 async def create_run(db: Database, args: Args) -> dict[str, Any]:
+    """Store a run as ``running``; with ``remember_inputs`` the inputs also become the tool's last
+    inputs, in the same transaction (one write per run start)."""
     tool_id = args.text("tool_id", max_length=rules.TOOL_ID_MAX)
     inputs = to_json(args.mapping("inputs"), "inputs")
     run_id = args.text("run_id", default=None, max_length=64, pattern=rules.RUN_ID_PATTERN)
     started_at = rules.optional_instant(args, "started_at")
+    remember = args.boolean("remember_inputs", default=False)
     args.done()
     run_id = run_id or uuid.uuid4().hex
+    now = db.now()
     async with db.write() as tx:
         changed, _ = await tx.run(
             "INSERT INTO runs (id, tool_id, status, started_at, inputs_json) "
             "VALUES (?, ?, 'running', ?, ?) ON CONFLICT (id) DO NOTHING",
-            (run_id, tool_id, started_at or db.now(), inputs),
+            (run_id, tool_id, started_at or now, inputs),
         )
         if not changed:
             raise conflict(f"a run with id {run_id!r} already exists")
-        return await _load(tx, run_id)
+        if remember:
+            await tx.run(
+                "INSERT INTO tool_state (tool_id, last_inputs_json, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (tool_id) DO UPDATE SET last_inputs_json = excluded.last_inputs_json, "
+                "updated_at = excluded.updated_at",
+                (tool_id, inputs, now),
+            )
+        return await _brief(tx, run_id)
 
 
 @OPS.op("runs.finish")
@@ -121,7 +143,7 @@ async def finish_run(db: Database, args: Args) -> dict[str, Any]:
                 run_id,
             ),
         )
-        return await _load(tx, run_id)
+        return await _brief(tx, run_id)
 
 
 @OPS.op("runs.get")

@@ -13,6 +13,8 @@ from typing import Any
 
 from pixie_web.outputs.shape import (
     Problem,
+    all_finite_numbers,
+    all_strings,
     brief,
     colour,
     expect_list,
@@ -90,8 +92,12 @@ def xy(spec: OutputSpec, value: Any) -> dict[str, Any]:
         series.append(
             {
                 "name": _name(item, index),
-                "x": [_x_value(x, f"x value {j + 1} of {where}") for j, x in enumerate(xs)],
-                "y": [number_or_gap(y, f"y value {j + 1} of {where}") for j, y in enumerate(ys)],
+                "x": xs
+                if all_finite_numbers(xs) or all_strings(xs)
+                else [_x_value(x, f"x value {j + 1} of {where}") for j, x in enumerate(xs)],
+                "y": ys
+                if all_finite_numbers(ys)
+                else [number_or_gap(y, f"y value {j + 1} of {where}") for j, y in enumerate(ys)],
             }
         )
     data: dict[str, Any] = {"series": series}
@@ -126,6 +132,13 @@ def _point(item: object, where: str) -> dict[str, Any]:
     return point
 
 
+def _plain_points(raw: list[Any]) -> bool:
+    """Every point is exactly ``{"x": number, "y": number}`` (the common case, checked quickly)."""
+    if not all(type(p) is dict and p.keys() == {"x", "y"} for p in raw):
+        return False
+    return all_finite_numbers([p["x"] for p in raw]) and all_finite_numbers([p["y"] for p in raw])
+
+
 def scatter(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"series": [{"name", "points": [{"x", "y", "label"?, "size"?, "colour"?}]}]}``."""
     what = CHART_NAMES["chart_scatter"]
@@ -141,7 +154,9 @@ def scatter(spec: OutputSpec, value: Any) -> dict[str, Any]:
             raw: list[Any] = [{"x": x, "y": y} for x, y in zip(xs, ys, strict=True)]
         else:
             raw = expect_list(item.get("points"), f'"points" of {where}')
-        points = [_point(p, f"point {j + 1} of {where}") for j, p in enumerate(raw)]
+        points = (
+            raw if _plain_points(raw) else [_point(p, f"point {j + 1} of {where}") for j, p in enumerate(raw)]
+        )
         series.append({"name": _name(item, index), "points": points})
     return {"series": series}
 

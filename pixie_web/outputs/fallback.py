@@ -8,6 +8,7 @@ little (bin counts for a histogram, quartiles for a box plot).
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
@@ -39,25 +40,30 @@ def cell(value: object) -> str:
     return format_plain(value) if is_number(value) else display(value)  # type: ignore[arg-type]
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Tabular:
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], total: int | None = None) -> Tabular:
+    """``rows`` may already be cut to the rows shown; ``total`` then says how many there are."""
     shown = [[cell(v) for v in row[:COLUMN_LIMIT]] for row in rows[:ROW_LIMIT]]
-    return Tabular(list(headers[:COLUMN_LIMIT]), shown, len(rows))
+    return Tabular(list(headers[:COLUMN_LIMIT]), shown, len(rows) if total is None else total)
 
 
 def _xy(data: Mapping[str, Any]) -> Tabular:
     series = data["series"]
     axes = data.get("axes") or {}
     x_head, y_head = axes.get("x_label") or "x", axes.get("y_label") or "y"
+    # Only the rows shown are built: a chart can hold tens of thousands of points.
     if series and all(s["x"] == series[0]["x"] for s in series):
-        rows = [[x, *(s["y"][i] for s in series)] for i, x in enumerate(series[0]["x"])]
-        return _table([x_head, *(s["name"] for s in series)], rows)
-    long = [[s["name"], x, y] for s in series for x, y in zip(s["x"], s["y"], strict=True)]
-    return _table(["Series", x_head, y_head], long)
+        xs = series[0]["x"]
+        rows = [[x, *(s["y"][i] for s in series)] for i, x in enumerate(xs[:ROW_LIMIT])]
+        return _table([x_head, *(s["name"] for s in series)], rows, len(xs))
+    pairs = ([s["name"], x, y] for s in series for x, y in zip(s["x"], s["y"], strict=True))
+    total = sum(len(s["x"]) for s in series)
+    return _table(["Series", x_head, y_head], list(itertools.islice(pairs, ROW_LIMIT)), total)
 
 
 def _scatter(data: Mapping[str, Any]) -> Tabular:
-    rows = [[s["name"], p["x"], p["y"], p.get("label")] for s in data["series"] for p in s["points"]]
-    return _table(["Series", "x", "y", "Label"], rows)
+    rows = ([s["name"], p["x"], p["y"], p.get("label")] for s in data["series"] for p in s["points"])
+    total = sum(len(s["points"]) for s in data["series"])
+    return _table(["Series", "x", "y", "Label"], list(itertools.islice(rows, ROW_LIMIT)), total)
 
 
 def _pie(data: Mapping[str, Any]) -> Tabular:

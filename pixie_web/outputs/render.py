@@ -9,7 +9,6 @@ string holding ``</script>`` cannot end the block early.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,13 @@ from pixie_web.outputs.layout import group_outputs
 from pixie_web.outputs.maps import MAP_NAMES
 from pixie_web.outputs.normalise import normalise
 from pixie_web.outputs.shape import Shown, jsonable
+from shared import jsonio
 from shared.toolspec import OutputSpec, ToolSpec
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "outputs"
 EMPTY_BEFORE_RUN = "No value yet"
 EMPTY_MISSING = "No value"
 
-_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 _OWN_BODIES = {
     "text", "stream_text", "markdown", "latex", "code", "number", "boolean", "progress", "table", "kv",
     "log", "diff", "tree", "timeline", "gantt", "image", "image_grid", "image_compare", "audio", "video",
@@ -39,10 +38,14 @@ _OWN_BODIES = {
 def data_block(data: Any) -> Markup:
     """JSON for a ``<script type="application/json">`` block, unable to close the element."""
     try:
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    except (TypeError, ValueError):
-        text = json.dumps(jsonable(data), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return Markup(text.translate(_JSON_ESCAPES))
+        text = jsonio.dumps_text(data)
+    except TypeError:
+        text = jsonio.dumps_text(jsonable(data))
+    # str.translate is slow on long texts; these three characters are rare, so replace when present.
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        if char in text:
+            text = text.replace(char, escaped)
+    return Markup(text)
 
 
 def body_template(output_type: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from pixie_web.runs.sse import format_comment, format_event
 from pixie_web.runs.stream_events import is_streaming
 from pixie_web.runs.streaming import StreamRun, start_stream
 from pixie_web.tools import find_tool
+from shared import jsonio
 from shared.wire import WireError
 
 blueprint = Blueprint("api_runs", __name__)
@@ -55,9 +55,9 @@ async def _stream_json(stream: StreamRun) -> AsyncIterator[bytes]:
         if item is None:
             yield format_comment()
         elif item.update is not None:
-            yield format_event(json.dumps(item.update.to_json()), event="output")
+            yield format_event(jsonio.dumps_text(item.update.to_json()), event="output")
         elif item.result is not None:
-            yield format_event(json.dumps(result_json(item.result)), event="done")
+            yield format_event(jsonio.dumps_text(result_json(item.result)), event="done")
 
 
 @blueprint.post("/api/tools/<tool_id>/run")
@@ -91,6 +91,7 @@ async def run_tool(tool_id: str) -> Any:
 
 
 async def _stored_run(run_id: str) -> dict[str, Any]:
+    await state().runner.settled(run_id)
     record: dict[str, Any] = await state().peers.store.call("runs.get", {"run_id": run_id})
     if record["outputs"]:
         record["outputs"] = resolve_references(record["outputs"], state().settings.artefacts_dir)
@@ -122,6 +123,7 @@ async def list_runs(tool_id: str) -> Response:
     args: dict[str, Any] = {"tool_id": record["id"], "limit": int(limit)}
     if request.args.get("before"):
         args["before"] = request.args["before"]
+    await state().runner.settled()
     page = await state().peers.store.call("runs.list", args)
     return jsonify({"items": page["items"], "next_before": page.get("next_before")})
 
@@ -132,6 +134,7 @@ async def cancel_run(run_id: str) -> Response:
     if await state().runner.cancel(run_id):
         return jsonify({"run_id": run_id, "cancelled": True, "message": "The run was cancelled."})
     try:
+        await state().runner.settled(run_id)
         record = await state().peers.store.call("runs.get", {"run_id": run_id})
     except WireError:
         return jsonify(

@@ -28,6 +28,7 @@ async def tool_page(tool_id: str) -> str:
         last_inputs = saved.get("last_inputs") or {}
     except WireError:
         pass
+    await state().runner.settled()
     runs = (await peers.store.call("runs.list", {"tool_id": tool.id, "limit": 20}))["items"]
     return await render_template(
         "tool.html",

@@ -169,6 +169,7 @@ async def cancel(tool_id: str) -> Response:
 async def _find_run(run_id: str, tool_id: str) -> dict[str, Any] | None:
     if not run_id:
         return None
+    await state().runner.settled(run_id)
     try:
         record: dict[str, Any] = await state().peers.store.call("runs.get", {"run_id": run_id})
     except WireError:
@@ -183,6 +184,7 @@ async def history(tool_id: str) -> Response:
     args: dict[str, Any] = {"tool_id": tool.id, "limit": HISTORY_PAGE}
     if request.args.get("before"):
         args["before"] = request.args["before"]
+    await state().runner.settled()
     page = await state().peers.store.call("runs.list", args)
     return await _html(
         "runs/history.html", tool=tool, runs=page["items"], next_before=page.get("next_before")

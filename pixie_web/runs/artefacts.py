@@ -15,7 +15,6 @@ record by a reference that ``resolve_references`` reads back, so a replay shows 
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
 import os
 import stat
@@ -24,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from shared import jsonio
 
 SPILL_FOLDER = ".pixie"
 REFERENCE_KEY = "$pixie_artefact"
@@ -164,14 +165,14 @@ class Spill:
 
 
 def encoded_size(value: Any) -> int:
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+    return len(jsonio.dumps(value))
 
 
 def spill_large_values(outputs: Mapping[str, Any], folder: Path, limit: int) -> list[Spill]:
     """Write each value over ``limit`` bytes (as JSON) to ``<folder>/.pixie/<key>.json``."""
     spills = []
     for key, value in outputs.items():
-        data = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        data = jsonio.dumps(value)
         if len(data) <= limit:
             continue
         target = folder / SPILL_FOLDER / f"{_safe_name(key)}.json"
@@ -212,7 +213,7 @@ def resolve_references(outputs: Mapping[str, Any], root: Path) -> dict[str, Any]
         if is_reference(value):
             path = safe_path(root, str(value[REFERENCE_KEY].get("rel_path", "")))
             if path is not None and path.is_file():
-                resolved[key] = json.loads(path.read_bytes())
+                resolved[key] = jsonio.loads(path.read_bytes())
                 continue
         resolved[key] = value
     return resolved

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 import uuid
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ import httpx
 from pixie_web.peers import Peers
 from pixie_web.runs import artefacts as files
 from pixie_web.runs.tool_errors import describe_tool_error
+from shared import jsonio
 from shared.config import Settings
 from shared.dotenv import read_dotenv
 from shared.toolspec import ToolSpec
@@ -71,6 +73,7 @@ class ActiveRun:
     run_id: str
     tool_id: str
     port: int | None = None
+    response_bytes: int | None = None
     cancel_requested: bool = False
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -113,12 +116,15 @@ class Runner:
         self.http = http
         self.active: dict[str, ActiveRun] = {}
         self._background: set[asyncio.Task[Any]] = set()
+        self._finishing: dict[str, asyncio.Task[None]] = {}
 
     # -- the record -----------------------------------------------------------------------------
 
-    async def open_record(self, tool: Mapping[str, Any], spec: ToolSpec, inputs: Mapping[str, Any]) -> str:
+    async def open_record(
+        self, tool: Mapping[str, Any], spec: ToolSpec, inputs: Mapping[str, Any], run_id: str | None = None
+    ) -> str:
         """Store the run as ``running`` (raises WireError if the store cannot take it)."""
-        run_id = uuid.uuid4().hex
+        run_id = run_id or uuid.uuid4().hex
         stored = mask_secrets(inputs, spec, Path(tool["path"]))
         await self.peers.store.call(
             "runs.create", {"tool_id": tool["id"], "inputs": stored, "run_id": run_id}
@@ -135,7 +141,7 @@ class Runner:
     # -- a run that answers with its outputs ----------------------------------------------------------
 
     async def run(self, tool: Mapping[str, Any], spec: ToolSpec, inputs: Mapping[str, Any]) -> RunResult:
-        run_id = await self.open_record(tool, spec, inputs)
+        run_id = uuid.uuid4().hex
         # The run goes on even if the caller goes away (a closed tab): its result is still stored.
         task = asyncio.create_task(self._execute(tool, spec, inputs, run_id), name=f"run-{run_id}")
         self.adopt(task)
@@ -155,8 +161,19 @@ class Runner:
         outputs: dict[str, Any] | None = None
         failure: Failure | None = None
         folder = self.run_folder(tool_id, run_id)
+        # Taking the lease (which may start the tool) overlaps storing the record; the tool is
+        # called only once both are done, so the record always exists first.
+        leasing = asyncio.create_task(self._acquire(tool_id, run_id))
         try:
-            outputs, failure = await self._call_tool(tool, spec, inputs, run_id, folder, active)
+            await self.open_record(tool, spec, inputs, run_id)
+        except BaseException:
+            self.active.pop(run_id, None)
+            lease = await leasing
+            if isinstance(lease, dict):
+                await self.release(tool_id, lease["lease_id"])
+            raise
+        try:
+            outputs, failure = await self._call_tool(spec, inputs, run_id, folder, active, await leasing)
         finally:
             active.finished.set()
             self.active.pop(run_id, None)
@@ -166,35 +183,56 @@ class Runner:
         registered, problem = await self.register_files(tool_id, run_id, folder, spec)
         if problem and failure is None:
             status, failure = "error", Failure("artefacts", problem)
-        stored = await self.spill(tool_id, run_id, folder, outputs) if outputs is not None else None
+        stored = None
+        if outputs is not None:
+            stored = await self.spill(tool_id, run_id, folder, outputs, size_hint=active.response_bytes)
         duration = int((time.time() - started) * 1000)
-        await self.finish_record(
-            run_id,
-            status,
-            outputs=stored,
-            error=failure.message if failure else None,
-            stderr_tail=failure.detail if failure else None,
+        # The result is answered at once; reads of this run wait for the record (``settled``).
+        finishing = asyncio.create_task(
+            self.finish_record(
+                run_id,
+                status,
+                outputs=stored,
+                error=failure.message if failure else None,
+                stderr_tail=failure.detail if failure else None,
+            )
         )
+        self.adopt(finishing)
+        self._finishing[run_id] = finishing
+        finishing.add_done_callback(lambda _: self._finishing.pop(run_id, None))
         return RunResult(run_id, tool_id, status, outputs, failure, started, duration, registered)
 
-    async def _call_tool(
-        self,
-        tool: Mapping[str, Any],
-        spec: ToolSpec,
-        inputs: Mapping[str, Any],
-        run_id: str,
-        folder: Path,
-        active: ActiveRun,
-    ) -> tuple[dict[str, Any] | None, Failure | None]:
-        tool_id = str(tool["id"])
+    async def settled(self, run_id: str | None = None) -> None:
+        """Wait until the named run's record (or every record still being written) is final."""
+        pending = [self._finishing[run_id]] if run_id in self._finishing else []
+        if run_id is None:
+            pending = list(self._finishing.values())
+        if pending:
+            await asyncio.gather(*(asyncio.shield(task) for task in pending), return_exceptions=True)
+
+    async def _acquire(self, tool_id: str, run_id: str) -> dict[str, Any] | WireError:
         try:
-            lease = await self.peers.launcher.call(
+            lease: dict[str, Any] = await self.peers.launcher.call(
                 "tools.acquire",
                 {"tool_id": tool_id, "run_id": run_id, "holder": self.peers.holder},
                 timeout=ACQUIRE_TIMEOUT,
             )
         except WireError as exc:
-            return None, start_failure(exc)
+            return exc
+        return lease
+
+    async def _call_tool(
+        self,
+        spec: ToolSpec,
+        inputs: Mapping[str, Any],
+        run_id: str,
+        folder: Path,
+        active: ActiveRun,
+        lease: dict[str, Any] | WireError,
+    ) -> tuple[dict[str, Any] | None, Failure | None]:
+        tool_id = active.tool_id
+        if isinstance(lease, WireError):
+            return None, start_failure(lease)
         active.port = lease["port"]
         limit = spec.max_runtime_seconds + RUNTIME_GRACE
         problem: Exception | None = None
@@ -210,17 +248,20 @@ class Runner:
         except BaseException:
             await self.release(tool_id, lease["lease_id"])
             raise
+        if problem is None:
+            active.response_bytes = len(response.content)
+            # The tool answered, so the lease cannot have expired: return it without waiting.
+            self.adopt(asyncio.create_task(self.release(tool_id, lease["lease_id"])))
+            return read_response(response, spec)
         # The launcher expires a lease at the same limit and stops the tool: a stuck run.
         expired = await self.release(tool_id, lease["lease_id"])
         if expired or isinstance(problem, httpx.TimeoutException):
             if not expired:
                 await self.stop_tool(tool_id)
             return None, timeout_failure(spec)
-        if problem is not None:
-            if active.cancel_requested:
-                return None, None
-            return None, await self.crash_failure(tool_id, lease.get("pid"), problem)
-        return read_response(response, spec)
+        if active.cancel_requested:
+            return None, None
+        return None, await self.crash_failure(tool_id, lease.get("pid"), problem)
 
     async def release(self, tool_id: str, lease_id: str) -> bool:
         """Return the lease; True when the launcher had already expired it (a stuck run)."""
@@ -271,6 +312,8 @@ class Runner:
         self, tool_id: str, run_id: str, folder: Path, spec: ToolSpec, *, skip: set[str] | None = None
     ) -> tuple[list[dict[str, Any]], str | None]:
         taken = skip if skip is not None else set()
+        if not _has_entries(folder):
+            return [], None  # most runs write no files: skip the scan's thread hop
         scan = await asyncio.to_thread(
             files.scan_run_dir,
             folder,
@@ -304,8 +347,12 @@ class Runner:
                     log.warning("run %s: %s not registered: %s", run_id, found.rel_path, exc.message)
         return registered, scan.over_limit
 
-    async def spill(self, tool_id: str, run_id: str, folder: Path, outputs: dict[str, Any]) -> dict[str, Any]:
+    async def spill(
+        self, tool_id: str, run_id: str, folder: Path, outputs: dict[str, Any], size_hint: int | None = None
+    ) -> dict[str, Any]:
         stored = dict(outputs)
+        if size_hint is not None and size_hint <= self.settings.inline_output_max_bytes:
+            return stored  # the whole answer is small, so no single value can be too large
         for spill in files.spill_large_values(outputs, folder, self.settings.inline_output_max_bytes):
             rel_path = spill.path.relative_to(self.settings.artefacts_dir).as_posix()
             try:
@@ -402,6 +449,14 @@ class Runner:
                 )
 
 
+def _has_entries(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
+
+
 def status_of(failure: Failure | None) -> str:
     if failure is None:
         return "ok"
@@ -436,8 +491,8 @@ def read_response(response: httpx.Response, spec: ToolSpec) -> tuple[dict[str, A
             text.field_errors,
         )
     try:
-        body = response.json()
-    except ValueError:
+        body = jsonio.loads(response.content)
+    except jsonio.JSONDecodeError:
         return None, Failure("bad_response", "The tool answered with something that is not JSON.")
     if not isinstance(body, dict):
         return None, Failure(

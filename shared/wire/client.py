@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
 import uuid
@@ -42,6 +43,8 @@ class RpcClient:
         self._pending: dict[str, asyncio.Future[Reply]] = {}
         self._connected = asyncio.Event()
         self.generation = 0  # counts successful connections; a change means the peer restarted
+        self._prefix = uuid.uuid4().hex[:12] + "-"  # request ids: unique per client, cheap to make
+        self._ids = itertools.count(1)
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -91,21 +94,27 @@ class RpcClient:
             if not self._connected.is_set():
                 raise WireError(ErrorCode.UNAVAILABLE, f"{self.name} is not running")
 
-        request = Request(id=uuid.uuid4().hex, op=op, args=args or {}, deadline=time.time() + budget)
-        future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
+        request = Request(
+            id=f"{self._prefix}{next(self._ids)}", op=op, args=args or {}, deadline=time.time() + budget
+        )
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Reply] = loop.create_future()
         self._pending[request.id] = future
+        # A timer on the future rather than asyncio.wait_for, which would add a task per call.
+        timer = loop.call_later(max(0.0, deadline - time.monotonic()), _expire, future)
         try:
             try:
                 await self._socket.send_multipart(request.encode(), flags=zmq.NOBLOCK)
             except zmq.Again:
                 raise WireError(ErrorCode.UNAVAILABLE, f"{self.name} is not running") from None
             try:
-                reply = await asyncio.wait_for(future, max(0.0, deadline - time.monotonic()))
+                reply = await future
             except TimeoutError:
                 raise WireError(
                     ErrorCode.TIMEOUT, f"{self.name} did not answer {op!r} within {budget:g} s"
                 ) from None
         finally:
+            timer.cancel()
             self._pending.pop(request.id, None)
         if reply.error is not None:
             raise reply.error
@@ -140,3 +149,8 @@ class RpcClient:
             if not future.done():
                 future.set_exception(WireError(ErrorCode.UNAVAILABLE, message))
         # Entries are removed by their callers.
+
+
+def _expire(future: asyncio.Future[Reply]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())

@@ -12,26 +12,23 @@ Encoding and decoding are pure so they can be tested without sockets.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared import jsonio
 from shared.wire.errors import ErrorCode, WireError
 
 PROTOCOL = b"PX1"
 
 
 def dump_json(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    """Compact JSON; a non-finite float becomes null (JSON has no NaN)."""
+    return jsonio.dumps(value)
 
 
 def load_json(data: bytes) -> Any:
-    """Strict JSON: NaN and Infinity are refused, as ``dump_json`` refuses to write them."""
-    return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+    """Strict JSON: NaN and Infinity are refused."""
+    return jsonio.loads(data)
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,9 @@ async def test_run_create_and_finish(store: StoreHarness, clock: FakeClock) -> N
         "started_at": T0,
         "finished_at": None,
         "duration_ms": None,
+    }
+    assert await store.call("runs.get", {"run_id": run["id"]}) == {
+        **run,
         "inputs": {"sigma": 10},
         "outputs": None,
         "error": None,
@@ -179,12 +182,18 @@ async def test_run_create_and_finish(store: StoreHarness, clock: FakeClock) -> N
         "runs.finish",
         {"run_id": run["id"], "status": "ok", "outputs": {"plot": [1, 2]}, "stderr_tail": "warning: x"},
     )
-    assert done["status"] == "ok"
-    assert done["finished_at"] == "2026-11-30T04:37:44.623Z"
-    assert done["duration_ms"] == 1500
-    assert done["outputs"] == {"plot": [1, 2]}
-    assert done["stderr_tail"] == "warning: x"
-    assert await store.call("runs.get", {"run_id": run["id"]}) == done
+    assert done == {**run, "status": "ok", "finished_at": "2026-11-30T04:37:44.623Z", "duration_ms": 1500}
+    stored = await store.call("runs.get", {"run_id": run["id"]})
+    assert stored["outputs"] == {"plot": [1, 2]}
+    assert stored["stderr_tail"] == "warning: x"
+
+
+async def test_run_create_can_remember_the_inputs_as_the_tools_last(store: StoreHarness) -> None:
+    await store.call("runs.create", {"tool_id": "calc", "inputs": {"x": 1}, "remember_inputs": True})
+    await store.call("runs.create", {"tool_id": "calc", "inputs": {"x": 2}})
+    assert (await store.call("tools.state.get", {"tool_id": "calc"}))["last_inputs"] == {"x": 1}
+    await store.call("runs.create", {"tool_id": "calc", "inputs": {"x": 3}, "remember_inputs": True})
+    assert (await store.call("tools.state.get", {"tool_id": "calc"}))["last_inputs"] == {"x": 3}
 
 
 async def test_run_with_given_id_and_times(store: StoreHarness) -> None:
@@ -197,8 +206,9 @@ async def test_run_with_given_id_and_times(store: StoreHarness) -> None:
         "runs.finish",
         {"run_id": "my-run_1", "status": "error", "error": "boom", "finished_at": "2026-01-01T09:00:02.5Z"},
     )
-    assert (done["status"], done["error"], done["duration_ms"]) == ("error", "boom", 2500)
-    assert done["outputs"] is None
+    assert (done["status"], done["duration_ms"]) == ("error", 2500)
+    stored = await store.call("runs.get", {"run_id": "my-run_1"})
+    assert (stored["error"], stored["outputs"]) == ("boom", None)
 
 
 async def test_run_conflicts_and_not_found(store: StoreHarness) -> None:
@@ -243,7 +253,8 @@ async def test_interrupted_run_can_still_be_finished(store: StoreHarness, clock:
     )
     assert (await store.call("runs.get", {"run_id": "r2"}))["status"] == "ok"
     clock.advance(seconds=2)
-    done = await store.call("runs.finish", {"run_id": "r1", "status": "ok", "outputs": {"x": 1}})
+    await store.call("runs.finish", {"run_id": "r1", "status": "ok", "outputs": {"x": 1}})
+    done = await store.call("runs.get", {"run_id": "r1"})
     assert (done["status"], done["error"], done["duration_ms"], done["outputs"]) == (
         "ok",
         None,

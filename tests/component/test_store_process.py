@@ -137,9 +137,8 @@ async def test_run_left_running_by_a_killed_store_comes_back_interrupted(
         assert back["status"] == "interrupted"
         assert back["error"] == INTERRUPTED_NOTE
         assert back["finished_at"] is not None
-        finished = await client.call(
-            "runs.finish", {"run_id": run["id"], "status": "ok", "outputs": {"x": 1}}
-        )
+        await client.call("runs.finish", {"run_id": run["id"], "status": "ok", "outputs": {"x": 1}})
+        finished = await client.call("runs.get", {"run_id": run["id"]})
         assert (finished["status"], finished["outputs"], finished["error"]) == ("ok", {"x": 1}, None)
         assert finished["duration_ms"] >= 0
 

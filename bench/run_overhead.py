@@ -1,0 +1,108 @@
+"""What Pixie adds to a warm run, against a direct POST to the tool's own port.
+
+For a trivial tool (the stdlib fixture, which answers at once) and for lorenz-ode-solver (the
+seed's 8000-step run), side by side in one run, interleaved call by call:
+
+* direct: ``POST http://127.0.0.1:<tool port>/run`` with the JSON body Pixie would send;
+* JSON: ``POST /api/tools/<id>/run`` on Pixie;
+* HTML: ``POST /tool/<id>/run`` with form fields, as htmx sends it.
+
+Each Pixie call stores a run (twice: running, then finished), takes and returns a launcher lease,
+creates the run's artefacts folder, scans it afterwards and renders the answer. Run from the
+project root:  .venv/bin/python -m bench.run_overhead [--runs 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.launcher import copy_fixture_tool
+from tests.support.system import REPO_ROOT, PixieSystem, wait_until
+
+LORENZ = {"sigma": 10, "rho": 28, "beta": 2.667, "t_end": 40, "steps": 8000}
+CASES: dict[str, dict[str, Any]] = {"trivial": {"mode": "echo"}, "lorenz-ode-solver": LORENZ}
+
+
+def timed(call: Callable[[], httpx.Response]) -> float:
+    started = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.request.url} answered {response.status_code}: {response.text[:300]}")
+    return elapsed
+
+
+def stats(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1000, ordered[round(0.95 * (len(ordered) - 1))] * 1000
+
+
+def measure(
+    client: httpx.Client, direct: httpx.Client, tool_id: str, inputs: dict[str, Any], runs: int, folder: str
+) -> list[str]:
+    first = client.post(f"/api/tools/{tool_id}/run", json={"inputs": inputs}).json()
+    assert first["status"] == "ok", first
+    port = client.get("/api/launcher/state").json()["tools"][tool_id]["port"]
+    body = {"run_id": "bench", "inputs": inputs, **inputs, "_pixie": {"run_id": "bench", "artefacts_dir": folder}}
+    form = {key: str(value) for key, value in inputs.items()}
+    calls: dict[str, Callable[[], httpx.Response]] = {
+        "direct": lambda: direct.post(f"http://127.0.0.1:{port}/run", json=body),
+        "json": lambda: client.post(f"/api/tools/{tool_id}/run", json={"inputs": inputs}),
+        "html": lambda: client.post(f"/tool/{tool_id}/run", data=form),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(runs):
+        for name, call in calls.items():
+            samples[name].append(timed(call))
+    d_med, d_p95 = stats(samples["direct"])
+    rows = []
+    for path in ("json", "html"):
+        med, p95 = stats(samples[path])
+        ratio = med / d_med
+        rows.append(f"| {tool_id} | {path} | {d_med:.1f} | {d_p95:.1f} | {med:.1f} | {p95:.1f} | {ratio:.2f}x |")
+    return rows
+
+
+def main(runs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="pixie-bench-") as temp:
+        system = PixieSystem(Path(temp), env={"PIXIE_DEVELOPER_MODE": "1"})
+        copy_fixture_tool(system.tools_dir, "trivial")
+        shutil.copytree(
+            REPO_ROOT / "tools" / "lorenz-ode-solver",
+            system.tools_dir / "lorenz-ode-solver",
+            ignore=shutil.ignore_patterns(".venv"),
+        )
+        system.start()
+        try:
+            system.wait_healthy()
+            wait_until(lambda: len(system.get("/api/tools").json()) == 2, timeout=10, what="tools")
+            client = httpx.Client(base_url=system.base_url, timeout=120, trust_env=False)
+            direct = httpx.Client(timeout=120, trust_env=False)
+            rows = []
+            for tool_id, inputs in CASES.items():
+                rows.extend(measure(client, direct, tool_id, inputs, runs, temp))
+        finally:
+            system.stop()
+    print(f"Warm runs, {runs} of each, interleaved; {sys.platform}, Python {sys.version.split()[0]}")
+    print()
+    print(
+        "| tool | path | direct median ms | direct p95 ms | Pixie median ms | Pixie p95 ms | median ratio |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200)
+    main(parser.parse_args().runs)
