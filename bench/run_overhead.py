@@ -1,7 +1,8 @@
 """What Pixie adds to a warm run, against a direct POST to the tool's own port.
 
-For a trivial tool (the stdlib fixture, which answers at once) and for lorenz-ode-solver (the
-seed's 8000-step run), side by side in one run, interleaved call by call:
+For a trivial FastAPI tool (compound-interest), a standard-library tool that answers at once
+(the echo fixture) and lorenz-ode-solver (the seed's 8000-step run), side by side in one run,
+interleaved call by call:
 
 * direct: ``POST http://127.0.0.1:<tool port>/run`` with the JSON body Pixie would send;
 * JSON: ``POST /api/tools/<id>/run`` on Pixie;
@@ -30,7 +31,11 @@ from tests.support.launcher import copy_fixture_tool
 from tests.support.system import REPO_ROOT, PixieSystem, wait_until
 
 LORENZ = {"sigma": 10, "rho": 28, "beta": 2.667, "t_end": 40, "steps": 8000}
-CASES: dict[str, dict[str, Any]] = {"trivial": {"mode": "echo"}, "lorenz-ode-solver": LORENZ}
+CASES: dict[str, dict[str, Any]] = {
+    "compound-interest": {"principal": 1000},  # a trivial FastAPI tool: little work per run
+    "echo": {"mode": "echo"},  # the standard-library fixture: no framework at all
+    "lorenz-ode-solver": LORENZ,
+}
 
 
 def timed(call: Callable[[], httpx.Response]) -> float:
@@ -53,7 +58,12 @@ def measure(
     first = client.post(f"/api/tools/{tool_id}/run", json={"inputs": inputs}).json()
     assert first["status"] == "ok", first
     port = client.get("/api/launcher/state").json()["tools"][tool_id]["port"]
-    body = {"run_id": "bench", "inputs": inputs, **inputs, "_pixie": {"run_id": "bench", "artefacts_dir": folder}}
+    body = {
+        "run_id": "bench",
+        "inputs": inputs,
+        **inputs,
+        "_pixie": {"run_id": "bench", "artefacts_dir": folder},
+    }
     form = {key: str(value) for key, value in inputs.items()}
     calls: dict[str, Callable[[], httpx.Response]] = {
         "direct": lambda: direct.post(f"http://127.0.0.1:{port}/run", json=body),
@@ -69,23 +79,26 @@ def measure(
     for path in ("json", "html"):
         med, p95 = stats(samples[path])
         ratio = med / d_med
-        rows.append(f"| {tool_id} | {path} | {d_med:.1f} | {d_p95:.1f} | {med:.1f} | {p95:.1f} | {ratio:.2f}x |")
+        rows.append(
+            f"| {tool_id} | {path} | {d_med:.1f} | {d_p95:.1f} | {med:.1f} | {p95:.1f} | {ratio:.2f}x |"
+        )
     return rows
 
 
 def main(runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="pixie-bench-") as temp:
         system = PixieSystem(Path(temp), env={"PIXIE_DEVELOPER_MODE": "1"})
-        copy_fixture_tool(system.tools_dir, "trivial")
-        shutil.copytree(
-            REPO_ROOT / "tools" / "lorenz-ode-solver",
-            system.tools_dir / "lorenz-ode-solver",
-            ignore=shutil.ignore_patterns(".venv"),
-        )
+        copy_fixture_tool(system.tools_dir, "echo")
+        for example in ("compound-interest", "lorenz-ode-solver"):
+            shutil.copytree(
+                REPO_ROOT / "tools" / example,
+                system.tools_dir / example,
+                ignore=shutil.ignore_patterns(".venv"),
+            )
         system.start()
         try:
             system.wait_healthy()
-            wait_until(lambda: len(system.get("/api/tools").json()) == 2, timeout=10, what="tools")
+            wait_until(lambda: len(system.get("/api/tools").json()) == 3, timeout=10, what="tools")
             client = httpx.Client(base_url=system.base_url, timeout=120, trust_env=False)
             direct = httpx.Client(timeout=120, trust_env=False)
             rows = []

@@ -27,6 +27,7 @@ from shared.wire import StatePublisher
 log = logging.getLogger("pixie.launcher")
 
 TOOL_KEY_PREFIX = "tool/"
+RUNTIME_KEY_PREFIX = "runtime/"
 POOL_KEY = "pool"
 HOUSEKEEPING_INTERVAL = 0.5
 HOLDER_TIMEOUT = 5.0  # a web process silent this long has gone; its leases are reclaimed
@@ -105,6 +106,7 @@ class Launcher:
         for key in set(self.supervisors) - set(current):
             retired = self.supervisors.pop(key)
             self.publisher.delete(TOOL_KEY_PREFIX + key)
+            self.publisher.delete(RUNTIME_KEY_PREFIX + key)
             self._in_background(self._retire(retired), f"retire-{key}")
         for key, tool in current.items():
             pinned = key in self.pinned or bool(tool.scan.spec and tool.scan.spec.pinned_warm)
@@ -199,8 +201,11 @@ class Launcher:
     # -- publication -----------------------------------------------------------------------------
 
     def publish(self, supervisor: ToolSupervisor) -> None:
+        """Two keys per tool: its definition (large, rarely changes) and its runtime (small,
+        changes on every lease), so a run does not republish the tool.json each time."""
         if self.supervisors.get(supervisor.tool_id) is supervisor:
-            self.publisher.set(TOOL_KEY_PREFIX + supervisor.tool_id, supervisor.record())
+            self.publisher.set(TOOL_KEY_PREFIX + supervisor.tool_id, supervisor.definition())
+            self.publisher.set(RUNTIME_KEY_PREFIX + supervisor.tool_id, supervisor.runtime_record())
         self._publish_pool()
 
     def _publish_pool(self) -> None:

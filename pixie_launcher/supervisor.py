@@ -96,6 +96,7 @@ class ToolSupervisor:
         self._stop_timer: asyncio.Task[None] | None = None
         self._stop_grace = sm.STOP_GRACE
         self._kill_reason: str | None = None
+        self._definition: tuple[DiscoveredTool, dict[str, Any]] | None = None
 
     # -- facts -------------------------------------------------------------------------------
 
@@ -530,12 +531,22 @@ class ToolSupervisor:
     # -- what is published --------------------------------------------------------------------------
 
     def record(self) -> dict[str, Any]:
+        """Everything about the tool: what discovery found and what its process is doing."""
+        return {**self.definition(), **self.runtime_record()}
+
+    def definition(self) -> dict[str, Any]:
+        """What discovery found (the tool.json included); changes only when the tool's files do,
+        so it is built once per change and published apart from the fast-changing runtime."""
+        if self._definition is None or self._definition[0] is not self.tool:
+            self._definition = (self.tool, self.tool.to_record())
+        return self._definition[1]
+
+    def runtime_record(self) -> dict[str, Any]:
         def at(value: float | None) -> str | None:
             return None if value is None else instant_from_epoch(value)
 
         runtime = self.runtime
-        record = self.tool.to_record()
-        record.update(
+        return dict(
             state="broken" if self.tool.broken else runtime.state.value,
             previous_state=runtime.previous.value if runtime.previous else None,
             pid=runtime.pid,
@@ -557,4 +568,3 @@ class ToolSupervisor:
             environment={"status": self.env_status.value, "progress": self.env_progress},
             schema_drift=self.schema_drift,
         )
-        return record

@@ -17,9 +17,9 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -30,6 +30,22 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 ANALYSIS_LIMIT = 400
 Params = Sequence[Any]
+T = TypeVar("T")
+
+
+def _transaction(connection: aiosqlite.Connection, unit: Callable[[sqlite3.Connection], T]) -> T:
+    """Runs on the writer's thread: the unit inside BEGIN IMMEDIATE … COMMIT."""
+    raw = connection._conn  # the sqlite3 connection aiosqlite wraps; safe on its own thread
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        result = unit(raw)
+    except BaseException:
+        if raw.in_transaction:
+            raw.execute("ROLLBACK")
+        raise
+    raw.execute("COMMIT")
+    return result
+
 
 _COMMON_PRAGMAS = (
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
@@ -124,6 +140,18 @@ class Database:
             except BaseException:
                 await self._rollback()
                 raise
+
+    async def write_unit(self, unit: Callable[[sqlite3.Connection], T]) -> T:
+        """A whole write transaction as one call on the writer's thread.
+
+        ``write()`` hops to aiosqlite's thread once per statement; the ops every tool run makes
+        (create, finish) use this instead: BEGIN IMMEDIATE, ``unit`` (plain sqlite3 calls),
+        COMMIT, or ROLLBACK if it raises, in a single hop. It is also all-or-nothing under
+        cancellation: once queued, the unit commits or rolls back on its own.
+        """
+        async with self._write_lock:
+            result: T = await self._writer._execute(_transaction, self._writer, unit)  # type: ignore[no-untyped-call]
+            return result
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:

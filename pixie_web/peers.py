@@ -23,6 +23,7 @@ LAUNCHER = "launcher"
 PING_TIMEOUT = 0.5
 HEARTBEAT_INTERVAL = 1.0
 TOOL_KEY_PREFIX = "tool/"
+RUNTIME_KEY_PREFIX = "runtime/"
 
 
 @dataclass(frozen=True)
@@ -85,21 +86,28 @@ class Peers:
             return PeerHealth(client.name, False, "launcher state is still loading")
         return PeerHealth(client.name, True, "ok")
 
+    def _record(self, definition: dict[str, Any]) -> dict[str, Any]:
+        """A tool's definition joined with its runtime (published under separate keys)."""
+        runtime = self.launcher_state.items.get(RUNTIME_KEY_PREFIX + definition["id"]) or {}
+        return {**definition, **runtime}
+
     def tools(self) -> list[dict[str, Any]]:
         """The launcher's tool records, sorted by name."""
         records = [
-            value for key, value in self.launcher_state.items.items() if key.startswith(TOOL_KEY_PREFIX)
+            self._record(value)
+            for key, value in self.launcher_state.items.items()
+            if key.startswith(TOOL_KEY_PREFIX)
         ]
         return sorted(records, key=lambda record: (str(record["name"]).lower(), record["id"]))
 
     def tool(self, name: str) -> dict[str, Any] | None:
         """A tool by id, or by folder name as a fallback."""
-        record = self.launcher_state.items.get(TOOL_KEY_PREFIX + name)
-        if record is not None:
-            return dict(record)
-        for value in self.launcher_state.items.values():
-            if isinstance(value, dict) and value.get("folder") == name:
-                return dict(value)
+        definition = self.launcher_state.items.get(TOOL_KEY_PREFIX + name)
+        if definition is not None:
+            return self._record(definition)
+        for key, value in self.launcher_state.items.items():
+            if key.startswith(TOOL_KEY_PREFIX) and value.get("folder") == name:
+                return self._record(value)
         return None
 
 

@@ -75,11 +75,10 @@ async def mark_interrupted(db: Database) -> int:
 BRIEF_FIELDS = ("id", "tool_id", "status", "started_at", "finished_at", "duration_ms")
 
 
-async def _brief(tx: Tx, run_id: str) -> dict[str, Any]:
+def _brief(connection: sqlite3.Connection, run_id: str) -> dict[str, Any]:
     """The run without its inputs and outputs: what a writer needs back, cheaply (outputs can be
     large, and the caller already has them)."""
-    row = await tx.one(f"SELECT {', '.join(BRIEF_FIELDS)} FROM runs WHERE id = ?", (run_id,))
-    assert row is not None
+    row = connection.execute(f"SELECT {', '.join(BRIEF_FIELDS)} FROM runs WHERE id = ?", (run_id,)).fetchone()
     return {name: row[name] for name in BRIEF_FIELDS}
 
 
@@ -95,22 +94,25 @@ async def create_run(db: Database, args: Args) -> dict[str, Any]:
     args.done()
     run_id = run_id or uuid.uuid4().hex
     now = db.now()
-    async with db.write() as tx:
-        changed, _ = await tx.run(
+
+    def unit(connection: sqlite3.Connection) -> dict[str, Any]:
+        changed = connection.execute(
             "INSERT INTO runs (id, tool_id, status, started_at, inputs_json) "
             "VALUES (?, ?, 'running', ?, ?) ON CONFLICT (id) DO NOTHING",
             (run_id, tool_id, started_at or now, inputs),
-        )
+        ).rowcount
         if not changed:
             raise conflict(f"a run with id {run_id!r} already exists")
         if remember:
-            await tx.run(
+            connection.execute(
                 "INSERT INTO tool_state (tool_id, last_inputs_json, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (tool_id) DO UPDATE SET last_inputs_json = excluded.last_inputs_json, "
                 "updated_at = excluded.updated_at",
                 (tool_id, inputs, now),
             )
-        return await _brief(tx, run_id)
+        return _brief(connection, run_id)
+
+    return await db.write_unit(unit)
 
 
 @OPS.op("runs.finish")
@@ -123,27 +125,22 @@ async def finish_run(db: Database, args: Args) -> dict[str, Any]:
     stderr_tail = args.text("stderr_tail", default=None, max_length=STDERR_TAIL_MAX, allow_empty=True)
     finished_at = rules.optional_instant(args, "finished_at")
     args.done()
-    async with db.write() as tx:
-        row = await tx.one("SELECT status, started_at FROM runs WHERE id = ?", (run_id,))
+    now = finished_at or db.now()
+
+    def unit(connection: sqlite3.Connection) -> dict[str, Any]:
+        row = connection.execute("SELECT status, started_at FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise not_found(f"no run {run_id!r}")
         if row["status"] not in FINISHABLE:
             raise conflict(f"run {run_id!r} already ended with status {row['status']!r}")
-        finished_at = finished_at or db.now()
-        await tx.run(
+        connection.execute(
             "UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?, outputs_json = ?, "
             "error = ?, stderr_tail = ? WHERE id = ?",
-            (
-                status,
-                finished_at,
-                duration_ms(row["started_at"], finished_at),
-                outputs_json,
-                error,
-                stderr_tail,
-                run_id,
-            ),
+            (status, now, duration_ms(row["started_at"], now), outputs_json, error, stderr_tail, run_id),
         )
-        return await _brief(tx, run_id)
+        return _brief(connection, run_id)
+
+    return await db.write_unit(unit)
 
 
 @OPS.op("runs.get")

@@ -79,7 +79,7 @@ class StatePublisher:
 
     def set(self, key: str, value: Any) -> None:
         """Store and publish ``value``; unchanged values are not republished."""
-        if self._items.get(key) == value and key in self._items:
+        if key in self._items and (self._items[key] is value or self._items[key] == value):
             return
         self._items[key] = value
         self._emit(key, value)

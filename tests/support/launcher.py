@@ -72,7 +72,10 @@ class LauncherHarness:
         return await self.client.call(op, args or {}, timeout=timeout)
 
     def record(self, tool_id: str) -> dict[str, Any]:
-        return dict(self.mirror.items.get(f"tool/{tool_id}") or {})
+        definition = self.mirror.items.get(f"tool/{tool_id}")
+        if definition is None:
+            return {}
+        return {**definition, **(self.mirror.items.get(f"runtime/{tool_id}") or {})}
 
     async def wait_record(
         self,
