@@ -47,6 +47,7 @@ async def serve_web(ctx: ServiceContext) -> None:
         trust_env=False, limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)
     )
     runner = Runner(ctx.settings, peers, tools_http)
+    orphans = asyncio.create_task(runner.close_orphaned_runs(), name="orphaned-runs")
     app = create_app(ctx.settings, peers, runner, ctx.stopping)
     shutdown = asyncio.Event()
     server = asyncio.create_task(
@@ -68,6 +69,7 @@ async def serve_web(ctx: ServiceContext) -> None:
             server.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await server
+        orphans.cancel()
         await runner.close()
         await tools_http.aclose()
         await peers.close()

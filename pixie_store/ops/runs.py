@@ -62,14 +62,23 @@ def _run_id(args: Args) -> str:
     return args.text("run_id", max_length=64, pattern=rules.RUN_ID_PATTERN)
 
 
-async def mark_interrupted(db: Database) -> int:
-    """At start: runs a crash left ``running`` become ``interrupted``; returns how many."""
+async def mark_interrupted(db: Database, note: str = INTERRUPTED_NOTE) -> int:
+    """Runs left ``running`` become ``interrupted`` with ``note``; returns how many."""
     async with db.write() as tx:
         changed, _ = await tx.run(
             "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE status = 'running'",
-            (db.now(), INTERRUPTED_NOTE),
+            (db.now(), note),
         )
     return changed
+
+
+@OPS.op("runs.interrupt_running")
+async def interrupt_running(db: Database, args: Args) -> dict[str, Any]:
+    """The web process calls this when it starts: it runs every tool, so a run still ``running``
+    then was left by a web process that died, and nobody will finish it."""
+    note = args.text("note", max_length=ERROR_MAX)
+    args.done()
+    return {"interrupted": await mark_interrupted(db, note)}
 
 
 BRIEF_FIELDS = ("id", "tool_id", "status", "started_at", "finished_at", "duration_ms")

@@ -42,6 +42,7 @@ FailureKind = Literal[
 ACQUIRE_TIMEOUT = 900.0  # covers building the tool's environment on its first run
 RUNTIME_GRACE = 5.0
 FINISH_RETRY_FOR = 300.0
+ORPHANED_NOTE = "Pixie's web process stopped before this run finished, so its result was lost."
 RESERVED_BODY_KEYS = frozenset({"run_id", "inputs", "_pixie"})
 
 
@@ -407,7 +408,22 @@ class Runner:
             delay = min(delay * 2, 5.0)
         log.error("gave up recording run %s: the store did not come back", args["run_id"])
 
-    # -- cancel and shutdown ---------------------------------------------------------------------------
+    # -- start, cancel and shutdown -------------------------------------------------------------------
+
+    async def close_orphaned_runs(self) -> None:
+        """Once the store answers after this web process starts: every run still ``running``
+        belongs to a web process that died mid-run (this one has started none yet)."""
+        while True:
+            try:
+                result = await self.peers.store.call("runs.interrupt_running", {"note": ORPHANED_NOTE})
+            except WireError:
+                await asyncio.sleep(0.5)
+                continue
+            if result["interrupted"]:
+                log.warning(
+                    "marked %d run(s) left by an earlier web process as interrupted", result["interrupted"]
+                )
+            return
 
     async def cancel(self, run_id: str) -> bool:
         """Ask the tool to cancel; stop it if the run is still going 5 s later. False if not running."""

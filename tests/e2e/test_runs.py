@@ -39,13 +39,15 @@ def pixie(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PixieSystem]:
     copy_fixture_tool(tools, "misbehaving", max_runtime_seconds=1)
     copy_fixture_tool(tools, "cannot-start", dotenv={"FIXTURE_STARTUP": "exit"})
     copy_fixture_tool(tools, "runs-tool", source="runs-tool")
+    unbuildable = copy_fixture_tool(tools, "unbuildable")
+    (unbuildable / "pyproject.toml").write_text("[project\nname = 'oops'\n")
     (tools / "broken").mkdir()
     (tools / "broken" / "tool.json").write_text(
         '{"id": "broken", "name": "Broken", "inputs": [], "outputs": [], "colour": 1}'
     )
     with running_system(root, env={"PIXIE_DEVELOPER_MODE": "1"}) as running:
         running.wait_healthy()
-        wait_until(lambda: len(running.get("/api/tools").json()) == 6, timeout=10, what="the tools")
+        wait_until(lambda: len(running.get("/api/tools").json()) == 7, timeout=10, what="the tools")
         yield running
 
 
@@ -226,6 +228,14 @@ def test_each_failure_has_its_own_panel_and_a_finished_record(
     assert words in record["error"]
 
 
+def test_a_failed_environment_build_shows_uvs_output(pixie: PixieSystem) -> None:
+    response = post_form(pixie, "unbuildable", {}, **{"HX-Request": "true"})
+    assert 'data-failure="start_failed"' in response.text
+    assert "building the environment failed" in response.text
+    assert "pyproject.toml" in response.text  # uv's complaint, under Details
+    assert stored(pixie, run_id_of(response))["status"] == "error"
+
+
 def test_a_crash_shows_the_tools_last_output(pixie: PixieSystem) -> None:
     response = post_form(pixie, "misbehaving", {"mode": "crash"})
     assert "crashing on purpose" in response.text  # folded under Details
@@ -317,3 +327,17 @@ def test_history_is_paginated_beyond_twenty(pixie: PixieSystem) -> None:
     second = pixie.get(more.group(1).replace("&amp;", "&"))
     assert second.status_code == 200
     assert second.text.count('<li class="run ') >= 2
+
+
+def test_the_per_run_file_cap_is_a_clear_error(tmp_path: Path) -> None:
+    with running_system(tmp_path, env={"PIXIE_MAX_ARTEFACTS_PER_RUN": "1"}) as pixie:
+        copy_fixture_tool(pixie.tools_dir, "runs-tool", source="runs-tool")
+        pixie.wait_healthy()
+        wait_until(lambda: pixie.get("/api/tools").json(), timeout=10, what="the tool")
+        result = pixie.http.post(
+            "/api/tools/runs-tool/run", json={"inputs": {"mode": "files"}}, timeout=60
+        ).json()
+        assert result["status"] == "error"
+        assert result["error"]["kind"] == "artefacts"
+        assert "more than 1 files in one run (PIXIE_MAX_ARTEFACTS_PER_RUN)" in result["error"]["message"]
+        assert result["outputs"]["text"] == "wrote files"  # what the tool answered is still shown

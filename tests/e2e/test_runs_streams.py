@@ -109,9 +109,12 @@ def _start_slow(
     holder: dict[str, Any] = {}
 
     def call() -> None:
-        holder["response"] = pixie.http.post(
-            f"/api/tools/{tool_id}/run", json={"inputs": {"mode": "slow", "seconds": seconds}}, timeout=60
-        ).json()
+        try:
+            holder["response"] = pixie.http.post(
+                f"/api/tools/{tool_id}/run", json={"inputs": {"mode": "slow", "seconds": seconds}}, timeout=60
+            ).json()
+        except httpx.HTTPError as exc:  # the web process may be killed by the test
+            holder["error"] = exc
 
     thread = threading.Thread(target=call)
     thread.start()
@@ -318,3 +321,29 @@ def test_open_streams_do_not_hold_up_stopping_the_web_process(tmp_path: Any) -> 
         assert pixie["web"].wait(10) == 0
         assert time.monotonic() - started < 5
         thread.join(10)
+
+
+def test_a_run_left_by_a_web_process_that_died_becomes_interrupted(tmp_path: Any) -> None:
+    with running_system(tmp_path, env={"PIXIE_DEVELOPER_MODE": "1"}) as pixie:
+        copy_fixture_tool(pixie.tools_dir, "slow-tool", source="runs-tool")
+        pixie.wait_healthy()
+        wait_until(lambda: pixie.get("/api/tools").json(), timeout=10, what="the tool")
+        thread, holder = _start_slow(pixie, "slow-tool", seconds=30)
+        pixie["web"].signal(9)
+        pixie["web"].wait(5)
+        thread.join(10)
+        pixie["web"].start()
+        pixie.wait_healthy()
+        run = wait_until(
+            lambda: (r := pixie.get(f"/api/runs/{holder['run_id']}").json())["status"] != "running" and r,
+            timeout=10,
+            what="the orphaned run to be closed",
+        )
+        assert run["status"] == "interrupted"
+        assert "web process stopped" in run["error"]
+        lease_gone = wait_until(
+            lambda: pixie.get("/api/launcher/state").json()["tools"]["slow-tool"]["in_flight"] == 0,
+            timeout=10,
+            what="the dead web process's lease to be reclaimed",
+        )
+        assert lease_gone

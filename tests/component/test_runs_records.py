@@ -1,0 +1,53 @@
+"""What is stored and sent for a run: secrets masked in stored inputs, the body tools receive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pixie_web.runs.runner import mask_secrets, request_body
+from shared.toolspec import validate_tool_dict
+
+
+def _spec(secrets: list[dict[str, str]]):  # type: ignore[no-untyped-def]
+    spec = validate_tool_dict(
+        {
+            "id": "t",
+            "name": "T",
+            "secrets": secrets,
+            "inputs": [{"key": "q", "type": "text", "label": "Q"}],
+            "outputs": [],
+        }
+    ).spec
+    assert spec is not None
+    return spec
+
+
+def test_values_of_declared_secrets_never_reach_the_stored_inputs(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text('API_TOKEN="tok-12345"\nDEBUG="true"\n')
+    spec = _spec([{"key": "API_TOKEN"}])
+    inputs = {
+        "q": "use tok-12345 please",
+        "nested": {"list": ["tok-12345", 1]},
+        "flag": True,
+        "debug": "true",
+    }
+    assert mask_secrets(inputs, spec, tmp_path) == {
+        "q": "use *** please",
+        "nested": {"list": ["***", 1]},
+        "flag": True,
+        "debug": "true",  # undeclared .env values are not secrets
+    }
+
+
+def test_without_secrets_inputs_are_stored_as_given(tmp_path: Path) -> None:
+    assert mask_secrets({"q": "x"}, _spec([]), tmp_path) == {"q": "x"}
+
+
+def test_the_body_has_inputs_nested_and_flat_and_pixies_block(tmp_path: Path) -> None:
+    body = request_body("r1", {"q": "x", "run_id": "clash", "inputs": "clash"}, tmp_path)
+    assert body == {
+        "q": "x",
+        "run_id": "r1",
+        "inputs": {"q": "x", "run_id": "clash", "inputs": "clash"},
+        "_pixie": {"run_id": "r1", "artefacts_dir": str(tmp_path)},
+    }
