@@ -35,7 +35,7 @@ async def test_exit_during_start_fails_at_once_with_code_and_stderr(tmp_path: Pa
         error, elapsed = await _failed_start(launcher, "quitter")
         assert "quitter exited with code 3 during start-up" in error.message
         assert "fixture-tool: exiting at start on purpose" in error.message
-        record = launcher.record("quitter")
+        record = await launcher.settled_record("quitter")
         assert (record["state"], record["exit_code"], record["attempts"]) == ("backoff", 3, 1)
         assert elapsed < 10  # includes building its environment; never the 30 s health timeout
 
@@ -51,10 +51,10 @@ async def test_a_tool_that_never_becomes_healthy_fails_with_the_reason(tmp_path:
         error, _ = await _failed_start(launcher, "odd")
         assert 'instead of {"ok": true}' in error.message
         for tool_id in ("sulky", "odd"):
-            record = launcher.record(tool_id)
+            record = await launcher.settled_record(tool_id)
             assert record["state"] == "backoff"
             assert record["pid"] is None
-        assert "HTTP 503" in launcher.record("sulky")["last_error"]
+        assert "HTTP 503" in (await launcher.settled_record("sulky"))["last_error"]
 
 
 async def test_a_crash_while_running_is_noticed_at_once_and_published(tmp_path: Path) -> None:
@@ -75,13 +75,13 @@ async def test_a_crash_while_running_is_noticed_at_once_and_published(tmp_path: 
 
         again = await launcher.acquire("fragile")  # the next request restarts it
         assert again["pid"] != lease["pid"]
-        assert launcher.record("fragile")["state"] == "running"
+        assert (await launcher.settled_record("fragile"))["state"] == "running"
 
 
 async def _drive_to_fatal(launcher: LauncherHarness, tool_id: str) -> None:
     for _ in range(MAX_ATTEMPTS):  # each call waits out the back-off, then fails at once
         await _failed_start(launcher, tool_id)
-    record = launcher.record(tool_id)
+    record = await launcher.settled_record(tool_id)
     assert (record["state"], record["attempts"]) == ("fatal", MAX_ATTEMPTS)
 
 

@@ -27,7 +27,7 @@ async def test_cold_start_builds_the_environment_and_runs_the_tool(tmp_path: Pat
     async with running_launcher(tmp_path) as launcher:
         tool = copy_fixture_tool(launcher.system.tools_dir, "alpha")
         await launcher.wait_record("alpha", lambda r: r.get("state") == "stopped")
-        assert launcher.record("alpha")["environment"]["status"] == "missing"
+        assert (await launcher.settled_record("alpha"))["environment"]["status"] == "missing"
 
         lease = await launcher.acquire("alpha")
         record = await launcher.wait_record("alpha", lambda r: r["state"] == "running")
@@ -76,7 +76,7 @@ async def test_a_failed_build_is_a_state_not_a_crash(tmp_path: Path) -> None:
             await launcher.acquire("unbuildable")
         assert caught.value.code is ErrorCode.TOOL_FAILED
         assert "building the environment failed" in caught.value.message
-        record = launcher.record("unbuildable")
+        record = await launcher.settled_record("unbuildable")
         assert record["state"] == "fatal"
         assert record["environment"]["status"] == "failed"
         assert "pyproject.toml" in record["last_error"]  # uv's own complaint is in the log tail
@@ -223,7 +223,7 @@ async def test_an_edited_tool_restarts_only_once_its_runs_are_done(tmp_path: Pat
         later = time.time() + 5
         os.utime(tool / "main.py", (later, later))
         await launcher.call("tools.rescan")
-        record = launcher.record("edited")
+        record = await launcher.settled_record("edited")
         assert (record["state"], record["pid"]) == ("running", lease["pid"])  # a run is in flight: kept
         await launcher.call("tools.release", {"tool_id": "edited", "lease_id": lease["lease_id"]})
         record = await launcher.wait_record("edited", lambda r: r["state"] == "stopped")

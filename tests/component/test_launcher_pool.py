@@ -31,8 +31,8 @@ async def test_starting_one_more_than_the_cap_stops_the_least_recently_used(tmp_
         await _use(launcher, "c")
         record = await launcher.wait_record("b", lambda r: r["state"] == "stopped")
         assert record["stop_reason"] == "the warm pool was full when c started"
-        assert launcher.record("a")["state"] == "running"
-        assert launcher.record("c")["state"] == "running"
+        assert (await launcher.settled_record("a"))["state"] == "running"
+        assert (await launcher.settled_record("c"))["state"] == "running"
         assert launcher.mirror.items["pool"] == {"cap": 2, "size": 2, "over_cap": False}
 
 
@@ -42,7 +42,7 @@ async def test_busy_tools_are_never_evicted_and_the_pool_runs_over_its_cap(tmp_p
         held = await launcher.acquire("held")
         other = await launcher.acquire("other")
         await launcher.wait_record("other", lambda r: r["state"] == "running")
-        assert launcher.record("held")["state"] == "running"
+        assert (await launcher.settled_record("held"))["state"] == "running"
         assert launcher.mirror.items["pool"] == {"cap": 1, "size": 2, "over_cap": True}
 
         await launcher.call("tools.release", {"tool_id": "held", "lease_id": held["lease_id"]})
@@ -61,15 +61,15 @@ async def test_idle_tools_are_reaped_but_pinned_ones_stay_warm(tmp_path: Path) -
         await launcher.call("tools.set_pinned", {"tool_id": "pinned", "pinned": True})
         for name in ("pinned", "global-keep", "own-keep"):
             await _use(launcher, name)
-        assert launcher.record("own-keep")["warm_keep_seconds"] == 2
-        assert launcher.record("global-keep")["warm_keep_seconds"] == 1
+        assert (await launcher.settled_record("own-keep"))["warm_keep_seconds"] == 2
+        assert (await launcher.settled_record("global-keep"))["warm_keep_seconds"] == 1
 
         record = await launcher.wait_record("global-keep", lambda r: r["state"] == "stopped", timeout=5)
         assert record["stop_reason"] == "it was idle for 1 s (warm_keep_seconds)"
-        assert launcher.record("own-keep")["state"] == "running"  # its own, longer keep
+        assert (await launcher.settled_record("own-keep"))["state"] == "running"  # its own, longer keep
         await launcher.wait_record("own-keep", lambda r: r["state"] == "stopped", timeout=5)
-        assert launcher.record("pinned")["state"] == "running"
-        assert launcher.record("pinned")["pinned"] is True
+        assert (await launcher.settled_record("pinned"))["state"] == "running"
+        assert (await launcher.settled_record("pinned"))["pinned"] is True
 
 
 async def test_concurrent_false_tools_grant_one_lease_at_a_time_in_arrival_order(tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ async def test_concurrent_false_tools_grant_one_lease_at_a_time_in_arrival_order
         for position in range(1, 4):
             waiting.append(asyncio.create_task(launcher.acquire("serial")))
             await launcher.wait_record("serial", lambda r, n=position: r["queued"] == n)
-        record = launcher.record("serial")
+        record = await launcher.settled_record("serial")
         assert (record["in_flight"], record["queued"]) == (1, 3)
 
         order = []
@@ -105,7 +105,7 @@ async def test_concurrent_tools_grant_every_lease_at_once(tmp_path: Path) -> Non
         leases = await asyncio.gather(*(launcher.acquire("parallel") for _ in range(4)))
         assert len({lease["lease_id"] for lease in leases}) == 4
         assert len({lease["pid"] for lease in leases}) == 1  # one process, started once
-        assert launcher.record("parallel")["in_flight"] == 4
+        assert (await launcher.settled_record("parallel"))["in_flight"] == 4
 
 
 async def test_leases_of_a_web_process_that_died_are_reclaimed(tmp_path: Path) -> None:
@@ -116,4 +116,4 @@ async def test_leases_of_a_web_process_that_died_are_reclaimed(tmp_path: Path) -
         await launcher.wait_record("orphaned-lease", lambda r: r["queued"] == 1)
         lease = await asyncio.wait_for(waiter, 15)  # granted once the silent holder's lease is reclaimed
         assert lease["port"]
-        assert launcher.record("orphaned-lease")["in_flight"] == 1
+        assert (await launcher.settled_record("orphaned-lease"))["in_flight"] == 1

@@ -71,6 +71,13 @@ class LauncherHarness:
     async def call(self, op: str, args: dict[str, Any] | None = None, timeout: float = 30.0) -> Any:
         return await self.client.call(op, args or {}, timeout=timeout)
 
+    async def settled_record(self, tool_id: str) -> dict[str, Any]:
+        """The tool's record once the mirror has every change published so far (a reply can
+        arrive before the state update it caused)."""
+        target = (await self.call("state.snapshot"))["seq"]
+        await eventually(lambda: self.mirror.seq >= target, timeout=10, what="the mirror to catch up")
+        return self.record(tool_id)
+
     def record(self, tool_id: str) -> dict[str, Any]:
         definition = self.mirror.items.get(f"tool/{tool_id}")
         if definition is None:
