@@ -1,10 +1,9 @@
 """The calling side of PX1: one DEALER socket shared by every coroutine of a process.
 
-A single reader task owns ``recv``; callers wait on a future keyed by request id, and the deadline
-is applied to that future, never to a socket operation (cancelling a pending pyzmq recv can lose
-a message). A socket monitor tracks the connection, so when the peer process dies every pending
-call fails at once with UNAVAILABLE instead of waiting out its deadline, and new calls fail
-promptly while the peer is away.
+Replies are dispatched by request id to the future each caller waits on, and a caller's
+deadline is a timer on that future, never a cancelled socket operation. A socket monitor tracks
+the connection, so when the peer process dies every pending call fails at once with UNAVAILABLE
+instead of waiting out its deadline, and new calls fail promptly while the peer is away.
 """
 
 from __future__ import annotations
@@ -23,12 +22,14 @@ from zmq.utils.monitor import parse_monitor_message
 
 from shared.wire.errors import ErrorCode, WireError
 from shared.wire.frames import Reply, Request
+from shared.wire.loopsocket import LoopSocket
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 2.0
 # How long a call waits for a connection that is being (re)established before giving up.
 CONNECT_GRACE = 0.25
+MONITORED = zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED | zmq.EVENT_CLOSED
 
 
 class RpcClient:
@@ -38,47 +39,41 @@ class RpcClient:
         self.endpoint = endpoint
         self.name = name
         self._context = context
-        self._socket: zmq.asyncio.Socket | None = None
-        self._monitor: zmq.asyncio.Socket | None = None
+        self._socket: LoopSocket | None = None
+        self._monitor: LoopSocket | None = None
         self._pending: dict[str, asyncio.Future[Reply]] = {}
         self._connected = asyncio.Event()
         self.generation = 0  # counts successful connections; a change means the peer restarted
         self._prefix = uuid.uuid4().hex[:12] + "-"  # request ids: unique per client, cheap to make
         self._ids = itertools.count(1)
-        self._tasks: list[asyncio.Task[None]] = []
 
     @property
     def connected(self) -> bool:
         return self._connected.is_set()
 
     async def start(self) -> None:
-        socket = self._context.socket(zmq.DEALER)
+        socket: zmq.Socket[bytes] = zmq.Socket(self._context, zmq.DEALER)
         socket.setsockopt(zmq.LINGER, 0)
         socket.setsockopt(zmq.IMMEDIATE, 1)  # never park a request in a pipe to an absent peer
         socket.setsockopt(zmq.RECONNECT_IVL, 50)
         socket.setsockopt(zmq.RECONNECT_IVL_MAX, 500)
-        self._monitor = socket.get_monitor_socket(
-            zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED | zmq.EVENT_CLOSED
-        )
+        # A plain PAIR for the monitor (get_monitor_socket would make an asyncio one here).
+        address = f"inproc://monitor-{self._prefix}{id(socket)}"
+        socket.monitor(address, MONITORED)
+        monitor: zmq.Socket[bytes] = zmq.Socket(self._context, zmq.PAIR)
+        monitor.connect(address)
+        self._monitor = LoopSocket(monitor, self._on_event)
         socket.connect(self.endpoint)
-        self._socket = socket
-        self._tasks = [
-            asyncio.create_task(self._read_replies(), name=f"rpc-{self.name}-reader"),
-            asyncio.create_task(self._watch_connection(), name=f"rpc-{self.name}-monitor"),
-        ]
+        self._socket = LoopSocket(socket, self._on_reply)
 
     async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         self._fail_pending(f"{self.name} client closed")
         if self._socket is not None:
-            self._socket.disable_monitor()
-            self._socket.close(linger=0)
+            with contextlib.suppress(zmq.ZMQError):
+                self._socket.socket.disable_monitor()
+            self._socket.close()
         if self._monitor is not None:
-            self._monitor.close(linger=0)
+            self._monitor.close()
         self._socket = self._monitor = None
         self._connected.clear()
 
@@ -91,7 +86,7 @@ class RpcClient:
         if not self._connected.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._connected.wait(), min(CONNECT_GRACE, budget))
-            if not self._connected.is_set():
+            if not self._connected.is_set() or self._socket is None:
                 raise WireError(ErrorCode.UNAVAILABLE, f"{self.name} is not running")
 
         request = Request(
@@ -100,11 +95,10 @@ class RpcClient:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Reply] = loop.create_future()
         self._pending[request.id] = future
-        # A timer on the future rather than asyncio.wait_for, which would add a task per call.
         timer = loop.call_later(max(0.0, deadline - time.monotonic()), _expire, future)
         try:
             try:
-                await self._socket.send_multipart(request.encode(), flags=zmq.NOBLOCK)
+                self._socket.send(request.encode())
             except zmq.Again:
                 raise WireError(ErrorCode.UNAVAILABLE, f"{self.name} is not running") from None
             try:
@@ -120,29 +114,24 @@ class RpcClient:
             raise reply.error
         return reply.result
 
-    async def _read_replies(self) -> None:
-        assert self._socket is not None
-        while True:
-            frames = await self._socket.recv_multipart()
-            try:
-                reply = Reply.decode(frames)
-            except ValueError as exc:
-                log.warning("ignoring malformed reply from %s: %s", self.name, exc)
-                continue
-            future = self._pending.get(reply.id)
-            if future is not None and not future.done():
-                future.set_result(reply)
+    def _on_reply(self, frames: list[bytes]) -> None:
+        try:
+            reply = Reply.decode(frames)
+        except ValueError as exc:
+            log.warning("ignoring malformed reply from %s: %s", self.name, exc)
+            return
+        future = self._pending.get(reply.id)
+        if future is not None and not future.done():
+            future.set_result(reply)
 
-    async def _watch_connection(self) -> None:
-        assert self._monitor is not None
-        while True:
-            event = parse_monitor_message(await self._monitor.recv_multipart())["event"]
-            if event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
-                self.generation += 1
-                self._connected.set()
-            elif event in (zmq.EVENT_DISCONNECTED, zmq.EVENT_CLOSED):
-                self._connected.clear()
-                self._fail_pending(f"{self.name} stopped while answering")
+    def _on_event(self, frames: list[bytes]) -> None:
+        event = parse_monitor_message(frames)["event"]
+        if event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+            self.generation += 1
+            self._connected.set()
+        elif event in (zmq.EVENT_DISCONNECTED, zmq.EVENT_CLOSED):
+            self._connected.clear()
+            self._fail_pending(f"{self.name} stopped while answering")
 
     def _fail_pending(self, message: str) -> None:
         for future in self._pending.values():

@@ -23,6 +23,7 @@ import zmq.asyncio
 from shared.wire.endpoints import remove_stale_socket
 from shared.wire.errors import ErrorCode, WireError
 from shared.wire.frames import Reply, Request, load_json
+from shared.wire.loopsocket import LoopSocket
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,10 @@ class RpcServer:
         self.name = name
         self._context = context
         self._handlers: dict[str, Handler] = {"ping": self._ping, **handlers}
-        self._socket: zmq.asyncio.Socket | None = None
-        self._reader: asyncio.Task[None] | None = None
+        self._socket: LoopSocket | None = None
         self._inflight: set[asyncio.Task[None]] = set()
         self._started_at = time.time()
+        self._accepting = False
 
     @property
     def ops(self) -> list[str]:
@@ -54,18 +55,15 @@ class RpcServer:
     async def start(self) -> None:
         """Bind the socket; the caller must already hold this process's instance lock."""
         remove_stale_socket(self.endpoint)
-        socket = self._context.socket(zmq.ROUTER)
+        socket: zmq.Socket[bytes] = zmq.Socket(self._context, zmq.ROUTER)
         socket.setsockopt(zmq.LINGER, 200)  # let the last replies leave at shutdown
         socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
         socket.bind(self.endpoint)
-        self._socket = socket
-        self._reader = asyncio.create_task(self._serve(), name=f"rpc-{self.name}-server")
+        self._socket = LoopSocket(socket, self._on_request)
+        self._accepting = True
 
     async def close(self, grace: float = 2.0) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
+        self._accepting = False
         if self._inflight:
             await asyncio.wait(self._inflight, timeout=grace)
         leftovers = list(self._inflight)
@@ -74,36 +72,33 @@ class RpcServer:
         # Wait for the cancelled handlers' own cleanup (a store handler rolls back) to finish.
         await asyncio.gather(*leftovers, return_exceptions=True)
         if self._socket is not None:
-            self._socket.close()
+            self._socket.close(linger=200)
             self._socket = None
 
     async def _ping(self, request: Request) -> dict[str, Any]:
         return {"service": self.name, "pid": os.getpid(), "started_at": self._started_at}
 
-    async def _serve(self) -> None:
-        assert self._socket is not None
-        while True:
-            frames = await self._socket.recv_multipart()
-            if len(frames) < 2:
-                continue
-            identity, body = frames[0], frames[1:]
-            try:
-                request = Request.decode(body)
-            except WireError as exc:
-                await self._send(identity, Reply(id=_guess_id(body), error=exc))
-                continue
-            if request.deadline < time.time():
-                log.debug("dropping %s: its deadline passed before it arrived", request.op)
-                continue
-            task = asyncio.create_task(self._dispatch(identity, request), name=f"op-{request.op}")
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+    def _on_request(self, frames: list[bytes]) -> None:
+        if len(frames) < 2 or not self._accepting:
+            return
+        identity, body = frames[0], frames[1:]
+        try:
+            request = Request.decode(body)
+        except WireError as exc:
+            self._send(identity, Reply(id=_guess_id(body), error=exc))
+            return
+        if request.deadline < time.time():
+            log.debug("dropping %s: its deadline passed before it arrived", request.op)
+            return
+        task = asyncio.create_task(self._dispatch(identity, request), name=f"op-{request.op}")
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
 
     async def _dispatch(self, identity: bytes, request: Request) -> None:
         handler = self._handlers.get(request.op)
         if handler is None:
             error = WireError(ErrorCode.UNKNOWN_OP, f"{self.name} has no op {request.op!r}")
-            await self._send(identity, Reply(id=request.id, error=error))
+            self._send(identity, Reply(id=request.id, error=error))
             return
         try:
             reply = Reply(id=request.id, result=await handler(request))
@@ -113,22 +108,20 @@ class RpcServer:
             log.exception("op %s failed", request.op)
             error = WireError(ErrorCode.INTERNAL, f"{self.name} failed while handling {request.op!r}")
             reply = Reply(id=request.id, error=error)
-        await self._send(identity, reply)
+        self._send(identity, reply)
 
-    async def _send(self, identity: bytes, reply: Reply) -> None:
+    def _send(self, identity: bytes, reply: Reply) -> None:
         if self._socket is None:
             return
         try:
-            await self._socket.send_multipart([identity, *reply.encode()], flags=zmq.NOBLOCK)
+            self._socket.send([identity, *reply.encode()])
         except zmq.ZMQError as exc:  # the caller went away (EHOSTUNREACH) or its pipe is full
             log.debug("reply %s not delivered: %s", reply.id, exc)
         except (TypeError, ValueError):
             log.exception("reply %s is not JSON-serialisable", reply.id)
             error = WireError(ErrorCode.INTERNAL, f"{self.name} produced a reply it cannot encode")
             with contextlib.suppress(zmq.ZMQError):
-                await self._socket.send_multipart(
-                    [identity, *Reply(id=reply.id, error=error).encode()], flags=zmq.NOBLOCK
-                )
+                self._socket.send([identity, *Reply(id=reply.id, error=error).encode()])
 
 
 def _guess_id(body: list[bytes]) -> str:
