@@ -19,6 +19,7 @@ from hypercorn.config import Config
 from pixie_web.app import create_app
 from pixie_web.peers import Peers
 from pixie_web.runs.runner import Runner
+from pixie_web.runs.transport import LoopbackTransport
 from shared.service import ServiceContext, run_service
 from shared.wire import StartupError
 
@@ -46,7 +47,8 @@ async def serve_web(ctx: ServiceContext) -> None:
     tools_http = httpx.AsyncClient(
         trust_env=False, limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)
     )
-    runner = Runner(ctx.settings, peers, tools_http)
+    tool_calls = httpx.AsyncClient(trust_env=False, transport=LoopbackTransport())
+    runner = Runner(ctx.settings, peers, tools_http, tool_calls)
     orphans = asyncio.create_task(runner.close_orphaned_runs(), name="orphaned-runs")
     app = create_app(ctx.settings, peers, runner, ctx.stopping)
     shutdown = asyncio.Event()
@@ -72,6 +74,7 @@ async def serve_web(ctx: ServiceContext) -> None:
         orphans.cancel()
         await runner.close()
         await tools_http.aclose()
+        await tool_calls.aclose()
         await peers.close()
 
 
