@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support.procfs import alive
-from tests.support.system import REPO_ROOT, running_system
+from tests.support.system import REPO_ROOT, running_system, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +26,14 @@ def test_lorenz_from_a_cold_start_shown_in_launcher_state_then_stopped(tmp_path:
             ignore=shutil.ignore_patterns(".venv", "__pycache__"),
         )
         pixie.wait_healthy()
-        started = pixie.http.post("/api/tools/lorenz-ode-solver/start", timeout=540)
-        assert started.status_code == 200, started.text
-        assert started.json()["state"] == "running"
+        wait_until(lambda: pixie.get("/api/tools").json(), timeout=10, what="lorenz to be discovered")
+        # A run from a cold start: the launcher builds lorenz's environment, starts it, and the
+        # web process calls it, all through the three processes.
+        form = {key: str(value) for key, value in SEED_INPUTS.items()}
+        run = pixie.http.post("/tool/lorenz-ode-solver/run", data=form, timeout=540)
+        assert run.status_code == 200, run.text
+        assert run.headers["X-Pixie-Run-Status"] == "ok"
+        assert 'id="data-output-trajectory"' in run.text
 
         state = pixie.get("/api/launcher/state").json()
         lorenz = state["tools"]["lorenz-ode-solver"]
@@ -37,13 +42,16 @@ def test_lorenz_from_a_cold_start_shown_in_launcher_state_then_stopped(tmp_path:
         assert lorenz["rss_bytes"] > 10_000_000
         assert lorenz["started_at"].endswith("Z")
         assert lorenz["idle_seconds_left"] > 0
+        assert lorenz["in_flight"] == 0
         assert state["pool"] == {"cap": 5, "size": 1, "over_cap": False}
         assert alive(lorenz["pid"])
 
-        run = httpx.post(f"http://127.0.0.1:{lorenz['port']}/run", json={"inputs": SEED_INPUTS}, timeout=30)
-        assert run.status_code == 200
+        direct = httpx.post(
+            f"http://127.0.0.1:{lorenz['port']}/run", json={"inputs": SEED_INPUTS}, timeout=30
+        )
+        assert direct.status_code == 200
         spec = json.loads((pixie.tools_dir / "lorenz-ode-solver" / "tool.json").read_text())
-        assert {output["key"] for output in spec["outputs"]} <= set(run.json())
+        assert {output["key"] for output in spec["outputs"]} <= set(direct.json())
 
         stopped = pixie.http.post("/api/tools/lorenz-ode-solver/stop")
         assert stopped.status_code == 200
