@@ -49,7 +49,7 @@ async def serve_web(ctx: ServiceContext) -> None:
     )
     tool_calls = httpx.AsyncClient(trust_env=False, transport=LoopbackTransport())
     runner = Runner(ctx.settings, peers, tools_http, tool_calls)
-    orphans = asyncio.create_task(runner.close_orphaned_runs(), name="orphaned-runs")
+    orphans = asyncio.create_task(runner.records.close_orphaned(), name="orphaned-runs")
     app = create_app(ctx.settings, peers, runner, ctx.stopping)
     shutdown = asyncio.Event()
     server = asyncio.create_task(

@@ -14,7 +14,7 @@ from pixie_web.inputs import check_json_inputs
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.routes.tool_runs import event_stream, sse_response
 from pixie_web.runs.artefacts import resolve_references
-from pixie_web.runs.runner import RunResult
+from pixie_web.runs.outcome import RunResult
 from pixie_web.runs.sse import format_comment, format_event
 from pixie_web.runs.stream_events import is_streaming
 from pixie_web.runs.streaming import StreamRun, start_stream

@@ -21,7 +21,7 @@ from pixie_web.inputs import Upload, coerce_form, form_values, redisplay_values,
 from pixie_web.outputs import render_card, render_panel
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.runs.artefacts import resolve_references
-from pixie_web.runs.runner import RunResult
+from pixie_web.runs.outcome import RunResult
 from pixie_web.runs.sse import format_comment, format_event
 from pixie_web.runs.stream_events import is_streaming
 from pixie_web.runs.streaming import StreamRun, start_stream

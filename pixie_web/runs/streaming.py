@@ -25,19 +25,17 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from pixie_web.runs.runner import (
-    ACQUIRE_TIMEOUT,
+from pixie_web.runs.outcome import (
     RUNTIME_GRACE,
     ActiveRun,
     Failure,
-    Runner,
     RunResult,
     read_response,
-    request_body,
     start_failure,
     status_of,
     timeout_failure,
 )
+from pixie_web.runs.runner import Runner, request_body
 from pixie_web.runs.sse import SSEParser
 from pixie_web.runs.stream_events import Update, apply_update, normalise_event
 from shared.toolspec import ToolSpec
@@ -118,7 +116,7 @@ class StreamRun:
     async def _drive(self) -> None:
         started = time.time()
         active = self.runner.active[self.run_id] = ActiveRun(self.run_id, self.tool_id)
-        folder = self.runner.run_folder(self.tool_id, self.run_id)
+        folder = self.runner.keeper.run_folder(self.tool_id, self.run_id)
         registered: list[dict[str, Any]] = []
         failure: Failure | None = None
         problem: str | None = None
@@ -133,7 +131,7 @@ class StreamRun:
             self.runner.active.pop(self.run_id, None)
         if active.cancel_requested:
             failure = Failure("cancelled", "The run was cancelled.")
-        more, problem = await self.runner.register_files(
+        more, problem = await self.runner.keeper.register_files(
             self.tool_id, self.run_id, folder, self.spec, skip={a["rel_path"] for a in registered}
         )
         registered.extend(more)
@@ -144,9 +142,9 @@ class StreamRun:
     async def _finish(
         self, started: float, status: str, failure: Failure | None, registered: list[dict[str, Any]]
     ) -> None:
-        folder = self.runner.run_folder(self.tool_id, self.run_id)
-        stored = await self.runner.spill(self.tool_id, self.run_id, folder, self.outputs)
-        await self.runner.finish_record(
+        folder = self.runner.keeper.run_folder(self.tool_id, self.run_id)
+        stored = await self.runner.keeper.spill(self.tool_id, self.run_id, folder, self.outputs)
+        await self.runner.records.finish(
             self.run_id,
             status,
             outputs=stored,
@@ -164,14 +162,9 @@ class StreamRun:
         self, folder: Path, active: ActiveRun, registered: list[dict[str, Any]]
     ) -> Failure | None:
         runner = self.runner
-        try:
-            lease = await runner.peers.launcher.call(
-                "tools.acquire",
-                {"tool_id": self.tool_id, "run_id": self.run_id, "holder": runner.peers.holder},
-                timeout=ACQUIRE_TIMEOUT,
-            )
-        except WireError as exc:
-            return start_failure(exc)
+        lease = await runner.acquire(self.tool_id, self.run_id)
+        if isinstance(lease, WireError):
+            return start_failure(lease)
         active.port = port = lease["port"]
         self.lease_pid = lease.get("pid")
         limit = self.spec.max_runtime_seconds + RUNTIME_GRACE
@@ -236,7 +229,7 @@ class StreamRun:
                         return None
                 if time.monotonic() >= next_scan:
                     next_scan = time.monotonic() + SCAN_EVERY
-                    more, _ = await self.runner.register_files(
+                    more, _ = await self.runner.keeper.register_files(
                         self.tool_id, self.run_id, folder, self.spec, skip={a["rel_path"] for a in registered}
                     )
                     registered.extend(more)
@@ -269,7 +262,7 @@ STREAMS_KEPT_FOR = 300.0  # seconds a finished stream stays available to late su
 
 async def start_stream(current: WebState, tool: Tool, inputs: Mapping[str, Any]) -> StreamRun:
     """Record the run, start it, and register it for ``follow()``ers."""
-    run_id = await current.runner.open_record(tool.record, tool.spec, inputs)
+    run_id = await current.runner.records.open(tool.record, tool.spec, inputs)
     stream = StreamRun(current.runner, tool.record, tool.spec, inputs, run_id, current.stopping)
     now = time.monotonic()
     for old_id, old in list(current.streams.items()):

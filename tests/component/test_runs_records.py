@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pixie_web.runs.runner import mask_secrets, request_body
+from pixie_web.runs.records import mask_secrets
+from pixie_web.runs.runner import request_body
 from shared.toolspec import validate_tool_dict
 
 

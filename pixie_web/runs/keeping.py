@@ -1,0 +1,115 @@
+"""Keeping what a run leaves: its folder, the files the tool wrote, and outputs too large to store.
+
+Files become artefacts in the store (see ``artefacts.scan_run_dir`` for what is taken); values
+over ``inline_output_max_bytes`` become JSON files whose references replace them in the record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from pixie_web.peers import Peers
+from pixie_web.runs import artefacts as files
+from shared.config import Settings
+from shared.toolspec import ToolSpec
+from shared.wire import ErrorCode, WireError
+
+log = logging.getLogger("pixie.web.runs")
+
+
+def _has_entries(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
+
+
+class Keeper:
+    def __init__(self, settings: Settings, peers: Peers) -> None:
+        self.settings = settings
+        self.peers = peers
+
+    def run_folder(self, tool_id: str, run_id: str) -> Path:
+        folder = files.run_dir(self.settings.artefacts_dir, tool_id, run_id)
+        files.make_run_dir(folder)
+        return folder
+
+    async def register_files(
+        self, tool_id: str, run_id: str, folder: Path, spec: ToolSpec, *, skip: set[str] | None = None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Register what the tool wrote (``skip``: paths already taken, updated in place); returns
+        the new artefacts and, when a per-run cap was hit, the sentence saying so."""
+        taken = skip if skip is not None else set()
+        if not _has_entries(folder):
+            return [], None  # most runs write no files: skip the scan's thread hop
+        scan = await asyncio.to_thread(
+            files.scan_run_dir,
+            folder,
+            self.settings.artefacts_dir,
+            [output.key for output in spec.outputs],
+            max_files=self.settings.max_artefacts_per_run,
+            max_bytes=self.settings.max_artefact_bytes_per_run,
+            skip=taken.__contains__,
+        )
+        for sentence in scan.refused:
+            log.warning("run %s: %s", run_id, sentence)
+        registered = []
+        for found in scan.files:
+            args = {
+                "run_id": run_id,
+                "tool_id": tool_id,
+                "output_key": found.output_key,
+                "rel_path": found.rel_path,
+                "filename": found.filename,
+                "mime": found.mime,
+                "size_bytes": found.size_bytes,
+                "sha256": found.sha256,
+            }
+            try:
+                registered.append(await self.peers.store.call("artefacts.add", args))
+                taken.add(found.rel_path)
+            except WireError as exc:
+                if exc.code is ErrorCode.CONFLICT:
+                    taken.add(found.rel_path)
+                else:
+                    log.warning("run %s: %s not registered: %s", run_id, found.rel_path, exc.message)
+        return registered, scan.over_limit
+
+    async def spill(
+        self, tool_id: str, run_id: str, folder: Path, outputs: dict[str, Any], size_hint: int | None = None
+    ) -> dict[str, Any]:
+        """The outputs as they are stored: large values replaced by references to their files."""
+        stored = dict(outputs)
+        if size_hint is not None and size_hint <= self.settings.inline_output_max_bytes:
+            return stored  # the whole answer is small, so no single value can be too large
+        for spill in files.spill_large_values(outputs, folder, self.settings.inline_output_max_bytes):
+            rel_path = spill.path.relative_to(self.settings.artefacts_dir).as_posix()
+            artefact: dict[str, Any] = {
+                "id": None,
+                "rel_path": rel_path,
+                "size_bytes": spill.size_bytes,
+                "sha256": spill.sha256,
+            }
+            try:
+                artefact = await self.peers.store.call(
+                    "artefacts.add",
+                    {
+                        "run_id": run_id,
+                        "tool_id": tool_id,
+                        "output_key": spill.output_key,
+                        "rel_path": rel_path,
+                        "filename": f"{spill.output_key}.json",
+                        "mime": "application/json",
+                        "size_bytes": spill.size_bytes,
+                        "sha256": spill.sha256,
+                    },
+                )
+            except WireError as exc:
+                log.warning("run %s: spilled %s not registered: %s", run_id, spill.output_key, exc.message)
+            stored[spill.output_key] = files.reference(artefact)
+        return stored

@@ -1,0 +1,91 @@
+"""How a run ended, in words a person can act on, and reading a tool's answer."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import httpx
+
+from pixie_web.runs.tool_errors import describe_tool_error
+from shared import jsonio
+from shared.toolspec import ToolSpec
+from shared.wire import ErrorCode, WireError
+
+FailureKind = Literal[
+    "tool_error", "timeout", "crash", "start_failed", "cancelled", "unavailable", "artefacts", "bad_response"
+]
+RUNTIME_GRACE = 5.0  # a run may outlive max_runtime_seconds by this much before it is stuck
+
+
+@dataclass
+class Failure:
+    kind: FailureKind
+    message: str
+    detail: str | None = None  # the tool's last output, a build log: shown folded
+    field_errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    tool_id: str
+    status: str
+    outputs: dict[str, Any] | None
+    failure: Failure | None
+    started_at: float
+    duration_ms: int
+    artefacts: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ActiveRun:
+    """A run in progress, as cancel needs to find it."""
+
+    run_id: str
+    tool_id: str
+    port: int | None = None
+    response_bytes: int | None = None
+    cancel_requested: bool = False
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+def status_of(failure: Failure | None) -> str:
+    if failure is None:
+        return "ok"
+    return {"timeout": "timeout", "cancelled": "cancelled"}.get(failure.kind, "error")
+
+
+def timeout_failure(spec: ToolSpec) -> Failure:
+    return Failure(
+        "timeout",
+        f"The tool did not answer within its limit of {spec.max_runtime_seconds} s "
+        f"(max_runtime_seconds in tool.json) plus {RUNTIME_GRACE:g} s, so Pixie stopped it.",
+    )
+
+
+def start_failure(error: WireError) -> Failure:
+    if error.code is ErrorCode.TOOL_FAILED:
+        summary, _, tail = error.message.partition("\n")
+        return Failure("start_failed", summary, tail or None)
+    if error.code in (ErrorCode.UNAVAILABLE, ErrorCode.TIMEOUT):
+        return Failure("unavailable", f"The launcher could not start the tool: {error.message}")
+    return Failure("start_failed", error.message)
+
+
+def read_response(response: httpx.Response, spec: ToolSpec) -> tuple[dict[str, Any] | None, Failure | None]:
+    input_keys = [item.key for item in spec.inputs]
+    if response.status_code >= 400:
+        text = describe_tool_error(response.status_code, response.content, input_keys)
+        message = f"The tool refused the run (HTTP {response.status_code}): {text.message}"
+        return None, Failure("tool_error", message, None, text.field_errors)
+    try:
+        body = jsonio.loads(response.content)
+    except jsonio.JSONDecodeError:
+        return None, Failure("bad_response", "The tool answered with something that is not JSON.")
+    if not isinstance(body, dict):
+        return None, Failure(
+            "bad_response", f"The tool answered with JSON {type(body).__name__}, not an object."
+        )
+    return body, None

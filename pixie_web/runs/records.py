@@ -1,0 +1,136 @@
+"""Run records in the store: opened before the tool is called, finished whatever happens.
+
+Finishing happens off the answer path (the person sees the result at once), so anything that
+reads runs first waits for this web process's own pending records (``settled``). A finish the
+store cannot take (it is restarting) is retried until it can, and the store accepts finishing a
+run it marked interrupted at its restart, so no result is lost. A web process that starts marks
+runs still ``running`` as interrupted: they belonged to one that died mid-run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pixie_web.peers import Peers
+from shared.dotenv import read_dotenv
+from shared.toolspec import ToolSpec
+from shared.wire import ErrorCode, WireError
+
+log = logging.getLogger("pixie.web.runs")
+
+FINISH_RETRY_FOR = 300.0
+ORPHANED_NOTE = "Pixie's web process stopped before this run finished, so its result was lost."
+
+
+def mask_secrets(inputs: Mapping[str, Any], spec: ToolSpec, tool_dir: Path) -> dict[str, Any]:
+    """Inputs as they may be stored: a value equal to one of the tool's secrets becomes ``***``."""
+    declared = {secret.key for secret in spec.secrets}
+    secrets = {v for k, v in read_dotenv(tool_dir / ".env").items() if k in declared and len(v) >= 4}
+    if not secrets:
+        return dict(inputs)
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, str):
+            for secret in secrets:
+                value = value.replace(secret, "***")
+            return value
+        if isinstance(value, list):
+            return [scrub(item) for item in value]
+        if isinstance(value, dict):
+            return {key: scrub(item) for key, item in value.items()}
+        return value
+
+    return {key: scrub(value) for key, value in inputs.items()}
+
+
+class Records:
+    def __init__(self, peers: Peers, adopt: Callable[[asyncio.Task[Any]], None]) -> None:
+        self.peers = peers
+        self._adopt = adopt
+        self._finishing: dict[str, asyncio.Task[None]] = {}
+
+    async def open(
+        self, tool: Mapping[str, Any], spec: ToolSpec, inputs: Mapping[str, Any], run_id: str | None = None
+    ) -> str:
+        """Store the run as ``running`` (raises WireError if the store cannot take it); its inputs
+        also become the tool's last inputs."""
+        run_id = run_id or uuid.uuid4().hex
+        stored = mask_secrets(inputs, spec, Path(tool["path"]))
+        await self.peers.store.call(
+            "runs.create",
+            {"tool_id": tool["id"], "inputs": stored, "run_id": run_id, "remember_inputs": True},
+        )
+        return run_id
+
+    def finish_soon(self, run_id: str, status: str, **fields: Any) -> None:
+        """Finish the record without holding up the caller; ``settled`` waits for it."""
+        task = asyncio.create_task(self.finish(run_id, status, **fields), name=f"finish-{run_id}")
+        self._adopt(task)
+        self._finishing[run_id] = task
+        task.add_done_callback(lambda _: self._finishing.pop(run_id, None))
+
+    async def finish(self, run_id: str, status: str, **fields: Any) -> None:
+        args = {"run_id": run_id, "status": status, **{k: v for k, v in fields.items() if v is not None}}
+        try:
+            await self.peers.store.call("runs.finish", args, timeout=5.0)
+        except WireError as exc:
+            if exc.code in (ErrorCode.UNAVAILABLE, ErrorCode.TIMEOUT):
+                log.warning("store unavailable; will keep trying to record run %s", run_id)
+                self._adopt(asyncio.create_task(self._finish_later(args), name=f"finish-later-{run_id}"))
+            else:
+                log.error("run %s could not be recorded: %s", run_id, exc.message)
+
+    async def _finish_later(self, args: dict[str, Any]) -> None:
+        deadline = time.monotonic() + FINISH_RETRY_FOR
+        delay = 0.2
+        while time.monotonic() < deadline:
+            await asyncio.sleep(delay)
+            try:
+                await self.peers.store.call("runs.finish", args, timeout=5.0)
+                log.info("recorded run %s after the store came back", args["run_id"])
+                return
+            except WireError as exc:
+                if exc.code not in (ErrorCode.UNAVAILABLE, ErrorCode.TIMEOUT):
+                    log.error("run %s could not be recorded: %s", args["run_id"], exc.message)
+                    return
+            delay = min(delay * 2, 5.0)
+        log.error("gave up recording run %s: the store did not come back", args["run_id"])
+
+    async def settled(self, run_id: str | None = None) -> None:
+        """Wait until the named run's record (or every record still being written) is final."""
+        if run_id is None:
+            pending = list(self._finishing.values())
+        else:
+            pending = [self._finishing[run_id]] if run_id in self._finishing else []
+        if pending:
+            await asyncio.gather(*(asyncio.shield(task) for task in pending), return_exceptions=True)
+
+    async def close_orphaned(self) -> None:
+        """Once the store answers after this web process starts: every run still ``running``
+        belongs to a web process that died mid-run (this one has started none yet)."""
+        while True:
+            try:
+                result = await self.peers.store.call("runs.interrupt_running", {"note": ORPHANED_NOTE})
+            except WireError:
+                await asyncio.sleep(0.5)
+                continue
+            if result["interrupted"]:
+                log.warning(
+                    "marked %d run(s) left by an earlier web process as interrupted", result["interrupted"]
+                )
+            return
+
+    async def interrupt(self, run_ids: list[str]) -> None:
+        """At shutdown: runs still in flight are recorded as interrupted (best effort, quickly)."""
+        note = "Pixie stopped while this run was going."
+        for run_id in run_ids:
+            with contextlib.suppress(WireError):
+                args = {"run_id": run_id, "status": "interrupted", "error": note}
+                await self.peers.store.call("runs.finish", args, timeout=0.5)
