@@ -190,7 +190,7 @@ class Launcher:
         for holder, seen in list(self.holders_seen.items()):
             if now - seen > HOLDER_TIMEOUT:
                 del self.holders_seen[holder]
-                reclaimed = sum(s.reclaim(holder) for s in self.supervisors.values())
+                reclaimed = sum(s.leases.reclaim(holder) for s in self.supervisors.values())
                 if reclaimed:
                     log.warning("reclaimed %d lease(s) of web process %s, which went away", reclaimed, holder)
         self._publish_pool()
@@ -225,10 +225,7 @@ class Launcher:
             if supervisor.warm and not supervisor.busy and not supervisor.pinned and runtime.last_used_at:
                 idle_left = max(0.0, runtime.last_used_at + supervisor.keep_seconds() - now)
             record["idle_seconds_left"] = idle_left
-            record["leases"] = [
-                {"lease_id": lease.lease_id, "run_id": lease.run_id, "holder": lease.holder}
-                for lease in supervisor.lease_info.values()
-            ]
+            record["leases"] = supervisor.leases.describe()
             tools[tool_id] = record
         view = self.pool_view()
         return {"tools": tools, "pool": {"cap": view.cap, "size": view.size, "over_cap": view.over_cap}}

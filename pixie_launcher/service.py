@@ -109,7 +109,7 @@ class LauncherOps:
         holder = args.text("holder", max_length=64)
         args.done()
         self.launcher.seen(holder)
-        return await supervisor.acquire(run_id, holder, timeout=self._time_left(request))
+        return await supervisor.leases.acquire(run_id, holder, timeout=self._time_left(request))
 
     async def release(self, request: Request) -> dict[str, Any]:
         args = Args(request.args)
@@ -119,19 +119,14 @@ class LauncherOps:
         args.done()
         if holder:
             self.launcher.seen(holder)
-        return supervisor.release(lease_id)
+        return supervisor.leases.release(lease_id)
 
     async def heartbeat(self, request: Request) -> dict[str, Any]:
         args = Args(request.args)
         holder = args.text("holder", max_length=64)
         args.done()
         self.launcher.seen(holder)
-        held = sum(
-            1
-            for s in self.launcher.supervisors.values()
-            for lease in s.lease_info.values()
-            if lease.holder == holder
-        )
+        held = sum(s.leases.held_by(holder) for s in self.launcher.supervisors.values())
         return {"holder": holder, "leases": held}
 
     async def state(self, request: Request) -> dict[str, Any]:

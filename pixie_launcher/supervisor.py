@@ -1,10 +1,9 @@
 """One tool's supervisor: it feeds events to the state machine and carries out the actions.
 
-Everything that touches the outside world for a single tool lives here: building its
-environment, spawning it in its own session, reading its output continuously (so it never
-blocks on a full pipe), watching its memory, signalling its process group, and the run leases
-the web process takes before calling it. Decisions are made by ``states.transition``; this class
-only performs them and tells its owner (``on_change``) when something worth publishing happened.
+Decisions are made by ``states.transition``; this class performs them for a single tool:
+building its environment, starting a ``ToolProcess`` and waiting for it to be healthy,
+signalling it to stop, and keeping its run leases at a ``LeaseDesk``. It tells its owner
+(``on_change``) whenever something worth publishing happened.
 """
 
 from __future__ import annotations
@@ -14,9 +13,8 @@ import contextlib
 import os
 import signal
 import time
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -24,20 +22,18 @@ import httpx
 from pixie_launcher import environments as envs
 from pixie_launcher import states as sm
 from pixie_launcher.discovery import DiscoveredTool
-from pixie_launcher.leases import LeaseQueue
+from pixie_launcher.lease_desk import LeaseDesk
 from pixie_launcher.logfile import RotatingLog
-from pixie_launcher.orphans import ChildRecord, ChildrenFile
-from pixie_launcher.output import LineAssembler, OutputTail, SecretMasker
-from pixie_launcher.procinfo import group_rss_bytes, process_start_time
+from pixie_launcher.orphans import ChildrenFile
+from pixie_launcher.output import SecretMasker
+from pixie_launcher.published import Circumstances, runtime_record
 from pixie_launcher.spawn import describe_exit, free_port, secret_values, tool_environment, wait_healthy
+from pixie_launcher.tool_process import ToolProcess
 from shared.config import Settings
 from shared.dotenv import read_dotenv
-from shared.timestamps import instant_from_epoch
 from shared.toolspec.drift import schema_drift
 from shared.wire import ErrorCode, WireError
 
-MEMORY_POLL = 0.25
-LEASE_GRACE = 5.0  # a lease may outlive max_runtime_seconds by this much before the run is stuck
 TAIL_IN_ERRORS = 30
 
 
@@ -58,16 +54,6 @@ class SupervisorDeps:
     clock: Callable[[], float] = time.time
 
 
-@dataclass
-class Lease:
-    lease_id: str
-    run_id: str
-    holder: str
-    requested_at: float
-    granted_at: float | None = None
-    timer: asyncio.Task[None] | None = field(default=None, repr=False)
-
-
 class ToolSupervisor:
     def __init__(self, tool: DiscoveredTool, deps: SupervisorDeps) -> None:
         self.tool = tool
@@ -77,17 +63,14 @@ class ToolSupervisor:
         self.env_progress: str | None = None
         self.schema_drift: list[str] = []
         self.stop_reason: str | None = None
-        self.rss_bytes: int | None = None
         self.pinned = False
-        self.leases = LeaseQueue(exclusive=not self._spec_concurrent())
-        self.lease_info: dict[str, Lease] = {}
-        self.expired_leases: set[str] = set()
+        self.leases = LeaseDesk(
+            self, exclusive=not self._spec_concurrent(), on_idle=self._on_leases_idle, clock=deps.clock
+        )
         self.restart_when_idle = False
-        self.tail = OutputTail()
         self.log = RotatingLog(deps.settings.logs_dir / f"{tool.key}.log")
         self._masker = SecretMasker([])
-        self._process: asyncio.subprocess.Process | None = None
-        self._exited = asyncio.Event()
+        self._process: ToolProcess | None = None
         self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._spawning = False
@@ -95,7 +78,6 @@ class ToolSupervisor:
         self._provision_task: asyncio.Task[None] | None = None
         self._stop_timer: asyncio.Task[None] | None = None
         self._stop_grace = sm.STOP_GRACE
-        self._kill_reason: str | None = None
         self._definition: tuple[DiscoveredTool, dict[str, Any]] | None = None
 
     # -- facts -------------------------------------------------------------------------------
@@ -143,15 +125,15 @@ class ToolSupervisor:
         for action in result.actions:
             self._perform(action)
         if changed or result.actions:
-            self._notify()
+            self.notify()
         return self.runtime
 
-    def _notify(self) -> None:
+    def notify(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
         self.deps.on_change(self)
 
-    async def _wait_for_change(self, deadline: float, what: str) -> None:
+    async def wait_for_change(self, deadline: float, what: str) -> None:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise WireError(ErrorCode.TIMEOUT, f"{self.name} was still {self.runtime.state} after {what}")
@@ -161,20 +143,20 @@ class ToolSupervisor:
 
     def _perform(self, action: sm.Action) -> None:
         if action is sm.Action.PROVISION:
-            self._provision_task = self._spawn_task(self._provision(), "provision")
+            self._provision_task = self.spawn_task(self._provision(), "provision")
         elif action is sm.Action.CANCEL_PROVISION:
             if self._build is not None:
                 self._build.cancel()
             if self._provision_task is not None:
                 self._provision_task.cancel()
         elif action is sm.Action.SPAWN:
-            self._spawn_task(self._start_process(), "spawn")
+            self.spawn_task(self._start_process(), "spawn")
         elif action is sm.Action.TERMINATE:
             self._terminate()
         elif action is sm.Action.KILL:
             self._signal_group(signal.SIGKILL)
 
-    def _spawn_task(self, coroutine: Any, name: str) -> asyncio.Task[Any]:
+    def spawn_task(self, coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.create_task(coroutine, name=f"{self.tool_id}-{name}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -224,12 +206,12 @@ class ToolSupervisor:
                 self.apply(sm.Start(self.deps.clock(), needs_environment=needs_env, manual=manual))
                 attempted, manual = True, False
                 continue
-            await self._wait_for_change(deadline, "waiting for it to start")
+            await self.wait_for_change(deadline, "waiting for it to start")
 
     async def _provision(self) -> None:
         self.env_status = envs.EnvStatus.BUILDING
         self.env_progress = "waiting for a free build slot"
-        self._notify()
+        self.notify()
         try:
             async with self.deps.builds:
                 self._masker = self._secret_masker(read_dotenv(self.tool.scan.path / ".env"))
@@ -285,53 +267,40 @@ class ToolSupervisor:
             artefacts_root=self.deps.settings.artefacts_dir,
         )
         port = free_port()
-        self._kill_reason = None
         self.stop_reason = None
-        self.tail = OutputTail()
         self.schema_drift = []
         try:
-            process = await asyncio.create_subprocess_exec(
-                str(python),
-                str(entrypoint),
-                "--port",
-                str(port),
+            process = await ToolProcess.spawn(
+                self.tool_id,
+                [str(python), str(entrypoint), "--port", str(port)],
                 cwd=path,
-                env=environment,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                start_new_session=True,
+                environment=environment,
+                log=self.log,
+                masker=self._masker,
+                children=self.deps.children,
+                spawn_task=self.spawn_task,
+                on_exit=self._on_exit,
             )
         except OSError as exc:
             self.apply(sm.StartFailed(self.deps.clock(), f"{self.name} could not be started: {exc}"))
             return
         self._process = process
-        self._exited = asyncio.Event()
-        self.deps.children.add(
-            ChildRecord(self.tool_id, process.pid, process.pid, process_start_time(process.pid) or 0)
-        )
-        assert process.stdout is not None
-        assert process.stderr is not None
-        pumps = [
-            self._spawn_task(self._pump("stdout", process.stdout), "stdout"),
-            self._spawn_task(self._pump("stderr", process.stderr), "stderr"),
-        ]
-        self._spawn_task(self._await_exit(process, pumps), "waiter")
         if self.runtime.state is not sm.State.STARTING:  # stopped while we were spawning
-            self._signal_group(signal.SIGKILL)
+            process.signal(signal.SIGKILL)
             return
         self.apply(sm.Spawned(self.deps.clock(), process.pid, port))
-        self._spawn_task(self._watch_memory(process), "memory")
+        self.spawn_task(process.watch_memory(self.memory_limit_bytes()), "memory")
         health = await wait_healthy(
-            self.deps.http, port, self._exited, float(self.deps.settings.start_timeout_seconds)
+            self.deps.http, port, process.exited, float(self.deps.settings.start_timeout_seconds)
         )
         if health.ok:
             self.apply(sm.Ready(self.deps.clock()))
             # Comparing /schema with tool.json is informative, not a gate: do it off the start path.
-            self._spawn_task(self._check_schema(port), "schema")
-        elif not self._exited.is_set():
-            self._kill_reason = health.problem
-            self.apply(sm.StartFailed(self.deps.clock(), self._with_tail(f"{self.name} {health.problem}")))
+            self.spawn_task(self._check_schema(port), "schema")
+        elif not process.exited.is_set():
+            process.kill_reason = health.problem
+            message = self._with_tail(process, f"{self.name} {health.problem}")
+            self.apply(sm.StartFailed(self.deps.clock(), message))
 
     async def _check_schema(self, port: int) -> None:
         try:
@@ -339,78 +308,44 @@ class ToolSupervisor:
             served = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             self.schema_drift = [f"GET /schema failed: {exc}"]
-            self._notify()
+            self.notify()
             return
         self.schema_drift = schema_drift(self.tool.scan.raw, served)
         if self.schema_drift:
             self.log.write("pixie", "GET /schema differs from tool.json: " + "; ".join(self.schema_drift))
-            self._notify()
+            self.notify()
 
-    # -- running ------------------------------------------------------------------------------
-
-    async def _pump(self, stream: str, reader: asyncio.StreamReader) -> None:
-        assembler = LineAssembler(self._masker)
-        while chunk := await reader.read(65536):
-            for line in assembler.feed(chunk):
-                self.tail.append(stream, line)
-                self.log.write(stream, line)
-        for line in assembler.flush():
-            self.tail.append(stream, line)
-            self.log.write(stream, line)
-
-    async def _watch_memory(self, process: asyncio.subprocess.Process) -> None:
-        limit = self.memory_limit_bytes()
-        while process.returncode is None:
-            self.rss_bytes = group_rss_bytes(process.pid)
-            if limit and self.rss_bytes > limit:
-                used, allowed = self.rss_bytes // 2**20, limit // 2**20
-                self._kill_reason = (
-                    f"it used {used} MB of memory, more than its limit of {allowed} MB "
-                    "(max_memory_mb in tool.json)"
-                )
-                self._signal_group(signal.SIGKILL)
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._exited.wait(), MEMORY_POLL)
-
-    async def _await_exit(self, process: asyncio.subprocess.Process, pumps: list[asyncio.Task[None]]) -> None:
-        returncode = await process.wait()
-        was_starting = self.runtime.state is sm.State.STARTING
-        self._exited.set()
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)  # grandchildren left in the group
-        self.deps.children.remove(process.pid)
-        await asyncio.wait(pumps, timeout=2.0)
+    def _on_exit(self, process: ToolProcess, returncode: int) -> None:
         if self._stop_timer is not None:
             self._stop_timer.cancel()
-        self._process = None
-        self.rss_bytes = None
-        if self._kill_reason:
-            message = f"{self.name} was stopped because {self._kill_reason}"
-            self.stop_reason = self._kill_reason
+        if self._process is process:
+            self._process = None
+        if process.kill_reason:
+            message = f"{self.name} was stopped because {process.kill_reason}"
+            self.stop_reason = process.kill_reason
         else:
+            was_starting = self.runtime.state is sm.State.STARTING
             message = f"{self.name} {describe_exit(returncode, while_starting=was_starting)}"
         self.log.write("pixie", message)
         code, number = (returncode, None) if returncode >= 0 else (None, -returncode)
-        self.apply(sm.Exited(self.deps.clock(), code, number, self._with_tail(message)))
+        self.apply(sm.Exited(self.deps.clock(), code, number, self._with_tail(process, message)))
 
-    def _with_tail(self, message: str) -> str:
-        tail = self.tail.text(last=TAIL_IN_ERRORS)
+    @staticmethod
+    def _with_tail(process: ToolProcess, message: str) -> str:
+        tail = process.tail.text(last=TAIL_IN_ERRORS)
         return f"{message}\n--- last output ---\n{tail}" if tail else message
 
     # -- stopping -------------------------------------------------------------------------------
 
     def _signal_group(self, signum: int) -> None:
-        process = self._process
-        if process is not None and process.returncode is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signum)
+        if self._process is not None:
+            self._process.signal(signum)
 
     def _terminate(self) -> None:
         if self._process is None:
             # Nothing was spawned yet (or it is being spawned and will see STOPPING): done.
             if not self._spawning:
-                self._spawn_task(self._finish_empty_stop(), "stopped")
+                self.spawn_task(self._finish_empty_stop(), "stopped")
             return
         self._signal_group(signal.SIGTERM)
         grace = self._stop_grace
@@ -419,7 +354,7 @@ class ToolSupervisor:
             await asyncio.sleep(grace)
             self.apply(sm.StopOverdue(self.deps.clock()))
 
-        self._stop_timer = self._spawn_task(overdue(), "stop-timer")
+        self._stop_timer = self.spawn_task(overdue(), "stop-timer")
 
     async def _finish_empty_stop(self) -> None:
         self.apply(sm.Exited(self.deps.clock(), None, None, ""))
@@ -432,79 +367,24 @@ class ToolSupervisor:
         self.apply(sm.Stop(self.deps.clock()))
         deadline = time.monotonic() + grace + 5.0
         while self.runtime.state in (sm.State.STOPPING, sm.State.STARTING, sm.State.PROVISIONING):
-            await self._wait_for_change(deadline, "being stopped")
+            await self.wait_for_change(deadline, "being stopped")
         return self.runtime
 
-    # -- leases ---------------------------------------------------------------------------------
+    # -- what the lease desk needs ---------------------------------------------------------------
 
-    async def acquire(self, run_id: str, holder: str, *, timeout: float) -> dict[str, Any]:
-        """Wait for a lease (queueing behind others for a ``concurrent: false`` tool), make sure the
-        tool is running, and return where to call it."""
-        deadline = time.monotonic() + timeout
-        lease = Lease(uuid.uuid4().hex, run_id, holder, self.deps.clock())
-        self.lease_info[lease.lease_id] = lease
-        granted = self.leases.request(lease.lease_id)
-        self._notify()
-        try:
-            while not granted:
-                await self._wait_for_change(deadline, "waiting for earlier runs to finish")
-                granted = self.leases.position(lease.lease_id) == 0
-            runtime = await self.ensure_running(timeout=max(0.0, deadline - time.monotonic()))
-        except BaseException:
-            self._end_lease(lease.lease_id)
-            raise
-        lease.granted_at = self.deps.clock()
-        limit = self.max_runtime() + LEASE_GRACE
-        lease.timer = self._spawn_task(self._expire(lease.lease_id, limit), "lease-timer")
+    def mark_used(self) -> None:
         self.apply(sm.Used(self.deps.clock()))
-        return {
-            "lease_id": lease.lease_id,
-            "tool_id": self.tool_id,
-            "port": runtime.port,
-            "pid": runtime.pid,
-            "expires_in": limit,
-        }
 
-    def release(self, lease_id: str) -> dict[str, Any]:
-        if lease_id in self.expired_leases:
-            self.expired_leases.discard(lease_id)
-            return {"released": False, "expired": True}
-        if lease_id not in self.lease_info:
-            return {"released": False, "expired": False}
-        self._end_lease(lease_id)
-        self.apply(sm.Used(self.deps.clock()))
-        return {"released": True, "expired": False}
-
-    def _end_lease(self, lease_id: str) -> None:
-        lease = self.lease_info.pop(lease_id, None)
-        if lease is not None and lease.timer is not None and lease.timer is not asyncio.current_task():
-            lease.timer.cancel()
-        self.leases.release(lease_id)
-        self._notify()
-        if self.restart_when_idle and not self.busy:
-            self.restart_when_idle = False
-            self._spawn_task(self.stop(reason="its files changed"), "restart")
-
-    async def _expire(self, lease_id: str, limit: float) -> None:
-        await asyncio.sleep(limit)
-        self.expired_leases.add(lease_id)
-        self._end_lease(lease_id)
-        reason = (
-            f"a run took longer than its limit of {self.max_runtime():g} s "
-            f"(max_runtime_seconds in tool.json) plus {LEASE_GRACE:g} s"
-        )
-        self._kill_reason = reason
+    async def stop_overrun(self, reason: str) -> None:
+        """A run outlived its lease: stop the tool and say why in its exit message."""
+        if self._process is not None:
+            self._process.kill_reason = reason
         await self.stop(reason=reason)
 
-    def holders(self) -> set[str]:
-        return {lease.holder for lease in self.lease_info.values()}
-
-    def reclaim(self, holder: str) -> int:
-        """End every lease of a web process that went away."""
-        dead = [lease_id for lease_id, lease in self.lease_info.items() if lease.holder == holder]
-        for lease_id in dead:
-            self._end_lease(lease_id)
-        return len(dead)
+    def _on_leases_idle(self) -> None:
+        if self.restart_when_idle:
+            self.restart_when_idle = False
+            self.spawn_task(self.stop(reason="its files changed"), "restart")
 
     # -- changes to the tool's files --------------------------------------------------------------
 
@@ -519,8 +399,8 @@ class ToolSupervisor:
             if self.busy:
                 self.restart_when_idle = True
             else:
-                self._spawn_task(self.stop(reason="its files changed"), "restart")
-        self._notify()
+                self.spawn_task(self.stop(reason="its files changed"), "restart")
+        self.notify()
 
     async def close(self) -> None:
         for task in list(self._tasks):
@@ -542,29 +422,15 @@ class ToolSupervisor:
         return self._definition[1]
 
     def runtime_record(self) -> dict[str, Any]:
-        def at(value: float | None) -> str | None:
-            return None if value is None else instant_from_epoch(value)
-
-        runtime = self.runtime
-        return dict(
-            state="broken" if self.tool.broken else runtime.state.value,
-            previous_state=runtime.previous.value if runtime.previous else None,
-            pid=runtime.pid,
-            port=runtime.port,
-            started_at=at(runtime.started_at),
-            ready_at=at(runtime.ready_at),
-            stopped_at=at(runtime.stopped_at),
-            last_used_at=at(runtime.last_used_at),
-            attempts=runtime.attempts,
-            retry_at=at(runtime.retry_at),
-            last_error=runtime.last_error,
-            exit_code=runtime.exit_code,
-            exit_signal=runtime.exit_signal,
+        facts = Circumstances(
+            broken=self.tool.broken,
             stop_reason=self.stop_reason,
-            in_flight=len(self.leases.active),
-            queued=len(self.leases.waiting),
+            in_flight=self.leases.active_count,
+            queued=self.leases.waiting_count,
             pinned=self.pinned,
             warm_keep_seconds=self.keep_seconds(),
-            environment={"status": self.env_status.value, "progress": self.env_progress},
+            environment_status=self.env_status.value,
+            environment_progress=self.env_progress,
             schema_drift=self.schema_drift,
         )
+        return runtime_record(self.runtime, facts)

@@ -78,6 +78,27 @@ async def test_a_crash_while_running_is_noticed_at_once_and_published(tmp_path: 
         assert (await launcher.settled_record("fragile"))["state"] == "running"
 
 
+async def test_a_crash_is_noticed_even_while_a_grandchild_holds_the_tools_output_pipes(
+    tmp_path: Path,
+) -> None:
+    async with running_launcher(tmp_path) as launcher:
+        copy_fixture_tool(launcher.system.tools_dir, "parent", dotenv={"FIXTURE_STARTUP": "grandchild"})
+        await launcher.wait_record("parent", lambda r: r.get("state") == "stopped")
+        lease = await launcher.acquire("parent")
+        match = wait_until(
+            lambda: re.search(r"grandchild pid (\d+)", launcher.log("parent")),
+            timeout=5,
+            what="grandchild pid",
+        )
+        grandchild = int(match.group(1))
+        with pytest.raises(httpx.HTTPError):
+            await launcher.run(lease["port"], {"mode": "crash"})
+        record = await launcher.wait_record("parent", lambda r: r["state"] == "backoff", timeout=5)
+        assert record["exit_code"] == 9
+        assert "crashing on purpose" in record["last_error"]
+        wait_until(lambda: not alive(grandchild), timeout=3, what="the grandchild to be gone")
+
+
 async def _drive_to_fatal(launcher: LauncherHarness, tool_id: str) -> None:
     for _ in range(MAX_ATTEMPTS):  # each call waits out the back-off, then fails at once
         await _failed_start(launcher, tool_id)
