@@ -52,6 +52,8 @@ class Launcher:
             on_change=self.publish,
             before_start=self._make_room,
         )
+        self._unpublished: set[ToolSupervisor] = set()
+        self._flush_scheduled = False
         self._tasks: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[object]] = set()
 
@@ -201,11 +203,22 @@ class Launcher:
     # -- publication -----------------------------------------------------------------------------
 
     def publish(self, supervisor: ToolSupervisor) -> None:
+        """Publish the tool's state once the current step is over: a lease taken (queued,
+        granted, marked used) is one update rather than one per change."""
+        self._unpublished.add(supervisor)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
         """Two keys per tool: its definition (large, rarely changes) and its runtime (small,
         changes on every lease), so a run does not republish the tool.json each time."""
-        if self.supervisors.get(supervisor.tool_id) is supervisor:
-            self.publisher.set(TOOL_KEY_PREFIX + supervisor.tool_id, supervisor.definition())
-            self.publisher.set(RUNTIME_KEY_PREFIX + supervisor.tool_id, supervisor.runtime_record())
+        self._flush_scheduled = False
+        changed, self._unpublished = self._unpublished, set()
+        for supervisor in changed:
+            if self.supervisors.get(supervisor.tool_id) is supervisor:
+                self.publisher.set(TOOL_KEY_PREFIX + supervisor.tool_id, supervisor.definition())
+                self.publisher.set(RUNTIME_KEY_PREFIX + supervisor.tool_id, supervisor.runtime_record())
         self._publish_pool()
 
     def _publish_pool(self) -> None:

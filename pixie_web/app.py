@@ -44,6 +44,11 @@ class FastJSON(DefaultJSONProvider):
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return jsonio.loads(s)
 
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        """Bytes straight from orjson into the response (not through a str and back)."""
+        obj = self._prepare_response_obj(args, kwargs)
+        return Response(jsonio.dumps(obj) + b"\n", mimetype=self.mimetype)
+
 
 def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: asyncio.Event) -> PixieApp:
     app = PixieApp(__name__)

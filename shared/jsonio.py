@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 JSONDecodeError = orjson.JSONDecodeError
+Fragment = orjson.Fragment
 _OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
@@ -22,6 +23,12 @@ def dumps(value: Any) -> bytes:
 
 def dumps_text(value: Any) -> str:
     return orjson.dumps(value, option=_OPTIONS).decode()
+
+
+def fragment(encoded: bytes) -> orjson.Fragment:
+    """Already-encoded JSON, embedded as it is by ``dumps``: a tool's answer that is passed on
+    unchanged (to the store, to an API client) is not decoded and encoded again."""
+    return orjson.Fragment(encoded)
 
 
 def loads(data: bytes | bytearray | memoryview | str) -> Any:

@@ -36,7 +36,8 @@ def result_json(result: RunResult) -> dict[str, Any]:
         "run_id": result.run_id,
         "tool_id": result.tool_id,
         "status": result.status,
-        "outputs": result.outputs,
+        # The tool's answer is passed on as it came: no second encoding of its chart data.
+        "outputs": jsonio.fragment(result.outputs_json) if result.outputs_json else result.outputs,
         "error": None
         if failure is None
         else {

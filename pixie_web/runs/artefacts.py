@@ -168,11 +168,14 @@ def encoded_size(value: Any) -> int:
     return len(jsonio.dumps(value))
 
 
-def spill_large_values(outputs: Mapping[str, Any], folder: Path, limit: int) -> list[Spill]:
-    """Write each value over ``limit`` bytes (as JSON) to ``<folder>/.pixie/<key>.json``."""
+def encode_values(outputs: Mapping[str, Any]) -> dict[str, bytes]:
+    return {key: jsonio.dumps(value) for key, value in outputs.items()}
+
+
+def spill_large_values(encoded: Mapping[str, bytes], folder: Path, limit: int) -> list[Spill]:
+    """Write each value over ``limit`` bytes (``encode_values``) to ``<folder>/.pixie/<key>.json``."""
     spills = []
-    for key, value in outputs.items():
-        data = jsonio.dumps(value)
+    for key, data in encoded.items():
         if len(data) <= limit:
             continue
         target = folder / SPILL_FOLDER / f"{_safe_name(key)}.json"

@@ -14,6 +14,7 @@ from typing import Any
 
 from pixie_web.peers import Peers
 from pixie_web.runs import artefacts as files
+from shared import jsonio
 from shared.config import Settings
 from shared.toolspec import ToolSpec
 from shared.wire import ErrorCode, WireError
@@ -81,13 +82,19 @@ class Keeper:
         return registered, scan.over_limit
 
     async def spill(
-        self, tool_id: str, run_id: str, folder: Path, outputs: dict[str, Any], size_hint: int | None = None
-    ) -> dict[str, Any]:
-        """The outputs as they are stored: large values replaced by references to their files."""
-        stored = dict(outputs)
-        if size_hint is not None and size_hint <= self.settings.inline_output_max_bytes:
-            return stored  # the whole answer is small, so no single value can be too large
-        for spill in files.spill_large_values(outputs, folder, self.settings.inline_output_max_bytes):
+        self, tool_id: str, run_id: str, folder: Path, outputs: dict[str, Any], encoded: bytes | None = None
+    ) -> dict[str, Any] | jsonio.Fragment:
+        """The outputs as they are stored: large values replaced by references to their files.
+
+        ``encoded`` is the tool's answer as it came (when ``outputs`` is that answer). Each value
+        is encoded once, to measure it, and that encoding is what goes to the store.
+        """
+        limit = self.settings.inline_output_max_bytes
+        if encoded is not None and len(encoded) <= limit:
+            return jsonio.fragment(encoded)  # the whole answer is small: no value can be too large
+        values = files.encode_values(outputs)
+        stored: dict[str, Any] = {key: jsonio.fragment(data) for key, data in values.items()}
+        for spill in files.spill_large_values(values, folder, limit):
             rel_path = spill.path.relative_to(self.settings.artefacts_dir).as_posix()
             artefact: dict[str, Any] = {
                 "id": None,

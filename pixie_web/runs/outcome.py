@@ -37,6 +37,7 @@ class RunResult:
     started_at: float
     duration_ms: int
     artefacts: list[dict[str, Any]] = field(default_factory=list)
+    outputs_json: bytes | None = None  # the tool's answer as it came, when ``outputs`` is that answer
 
 
 @dataclass
@@ -46,7 +47,7 @@ class ActiveRun:
     run_id: str
     tool_id: str
     port: int | None = None
-    response_bytes: int | None = None
+    answer: bytes | None = None  # the body of the tool's 200 answer
     cancel_requested: bool = False
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 

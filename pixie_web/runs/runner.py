@@ -119,9 +119,7 @@ class Runner:
             failure = Failure("artefacts", problem)
         stored = None
         if outputs is not None:
-            stored = await self.keeper.spill(
-                tool_id, run_id, folder, outputs, size_hint=active.response_bytes
-            )
+            stored = await self.keeper.spill(tool_id, run_id, folder, outputs, encoded=active.answer)
         status = status_of(failure)
         self.records.finish_soon(
             run_id,
@@ -131,7 +129,8 @@ class Runner:
             stderr_tail=failure.detail if failure else None,
         )
         duration = int((time.time() - started) * 1000)
-        return RunResult(run_id, tool_id, status, outputs, failure, started, duration, registered)
+        answer = active.answer if outputs is not None and failure is None else None
+        return RunResult(run_id, tool_id, status, outputs, failure, started, duration, registered, answer)
 
     async def acquire(self, tool_id: str, run_id: str) -> dict[str, Any] | WireError:
         """A lease on the tool, or the reason there is none."""
@@ -177,7 +176,7 @@ class Runner:
             await self.release(tool_id, lease["lease_id"])
             raise
         if problem is None:
-            active.response_bytes = len(response.content)
+            active.answer = response.content
             # The tool answered, so the lease cannot have expired: return it without waiting.
             self.adopt(asyncio.create_task(self.release(tool_id, lease["lease_id"])))
             return read_response(response, spec)

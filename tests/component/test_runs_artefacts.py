@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pixie_web.runs.artefacts import (
+    encode_values,
     guess_mime,
     is_reference,
     link_output,
@@ -81,7 +82,7 @@ def test_caps_on_count_and_size(folder: Path) -> None:
 def test_large_values_are_spilled_and_resolved(folder: Path) -> None:
     root = folder.parents[2]
     big = {"rows": [{"i": i, "text": "x" * 100} for i in range(2000)]}
-    spills = spill_large_values({"small": 1, "table": big}, folder, limit=65_536)
+    spills = spill_large_values(encode_values({"small": 1, "table": big}), folder, limit=65_536)
     assert [s.output_key for s in spills] == ["table"]
     assert spills[0].path == folder / ".pixie" / "table.json"
     artefact = {
