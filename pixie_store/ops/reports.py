@@ -1,7 +1,9 @@
 """Validation reports: every validator run's report, newest first per tool, pruned by age.
 
 The tools grid shows each tool's latest verdict, so ``reports.latest_all`` answers for every
-tool in one query (the original ran one query per tool on each page load).
+tool in one query (the original ran one query per tool on each page load), and each summary
+carries its check counts so the list never reads whole reports. Saving a report also drops
+that tool's reports older than ``KEEP_DAYS``, keeping the history bounded without a timer.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from shared.wire import Args, bad_request, not_found
 OPS = OpTable()
 
 OVERALL = ("pass", "warn", "fail")
-SUMMARY = "id, tool_id, created_at, overall, content_hash"
+CHECK_STATUSES = ("pass", "warn", "fail", "skip")
+SUMMARY = "id, tool_id, created_at, overall, content_hash, counts_json"
 NEWEST = "created_at DESC, id DESC"
+KEEP_DAYS = 30
 
 
 def summary_dict(row: sqlite3.Row) -> dict[str, Any]:
@@ -29,7 +33,19 @@ def summary_dict(row: sqlite3.Row) -> dict[str, Any]:
         "created_at": row["created_at"],
         "overall": row["overall"],
         "content_hash": row["content_hash"],
+        "counts": from_json(row["counts_json"]),
     }
+
+
+def check_counts(report: dict[str, Any]) -> dict[str, int]:
+    """How many checks ended in each status; entries that are not checks are not counted."""
+    counts = dict.fromkeys(CHECK_STATUSES, 0)
+    checks = report.get("checks")
+    for check in checks if isinstance(checks, list) else []:
+        status = check.get("status") if isinstance(check, dict) else None
+        if status in counts:
+            counts[status] += 1
+    return counts
 
 
 def _tool_id(args: Args) -> str:
@@ -46,13 +62,19 @@ async def save_report(db: Database, args: Args) -> dict[str, Any]:
             f"report.overall must be one of {', '.join(OVERALL)}, got {overall!r}", "report.overall"
         )
     report_json = to_json(report, "report")
+    counts_json = to_json(check_counts(report), "counts")
     content_hash = args.text("content_hash", default=None, max_length=128)
     args.done()
+    cutoff = days_before(db.clock(), KEEP_DAYS)
     async with db.write() as tx:
         _, report_id = await tx.run(
-            "INSERT INTO validation_reports (tool_id, created_at, overall, content_hash, report_json) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (tool_id, db.now(), overall, content_hash, report_json),
+            "INSERT INTO validation_reports (tool_id, created_at, overall, content_hash, report_json, "
+            "counts_json) VALUES (?, ?, ?, ?, ?, ?)",
+            (tool_id, db.now(), overall, content_hash, report_json, counts_json),
+        )
+        await tx.run(
+            "DELETE FROM validation_reports WHERE tool_id = ? AND created_at < ? AND id != ?",
+            (tool_id, cutoff, report_id),
         )
         row = await tx.one(f"SELECT {SUMMARY} FROM validation_reports WHERE id = ?", (report_id,))
     assert row is not None
@@ -90,12 +112,16 @@ async def latest_reports(db: Database, args: Args) -> dict[str, Any]:
 async def report_history(db: Database, args: Args) -> dict[str, Any]:
     tool_id = _tool_id(args)
     limit = args.integer("limit", default=20, minimum=1, maximum=200)
+    with_reports = args.boolean("with_reports", default=False)
     args.done()
+    columns = f"{SUMMARY}, report_json" if with_reports else SUMMARY
     async with db.read() as tx:
         rows = await tx.all(
-            f"SELECT {SUMMARY} FROM validation_reports WHERE tool_id = ? ORDER BY {NEWEST} LIMIT ?",
+            f"SELECT {columns} FROM validation_reports WHERE tool_id = ? ORDER BY {NEWEST} LIMIT ?",
             (tool_id, limit),
         )
+    if with_reports:
+        return {"items": [{**summary_dict(row), "report": from_json(row["report_json"])} for row in rows]}
     return {"items": [summary_dict(row) for row in rows]}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from tests.support.store import FakeClock
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "store" / "v1.sql"
 V1_TABLES = {"settings", "runs", "tool_state", "validation_reports"}
 V2_TABLES = {"artefacts", "artefact_tags", "workspaces", "tool_workspaces", "tool_tags"}
+V3_TABLES = {"validation_jobs"}
 INDEXES = {
     "idx_runs_tool_started",
     "idx_runs_started",
@@ -94,11 +96,17 @@ async def test_v1_database_is_upgraded_in_place_without_losing_rows(tmp_path: Pa
     assert version == LATEST_VERSION
     assert query(path, "PRAGMA user_version") == [(LATEST_VERSION,)]
     tables = {row[0] for row in query(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables >= V1_TABLES | V2_TABLES
+    assert tables >= V1_TABLES | V2_TABLES | V3_TABLES
     indexes = {row[0] for row in query(path, "SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert indexes >= INDEXES
-    for table in ("settings", "tool_state", "validation_reports"):
+    for table in ("settings", "tool_state"):
         assert table_rows(path, table) == before[table]
+    # Reports keep every column and gain their check counts (version 3).
+    reports_after = table_rows(path, "validation_reports")
+    assert [row[:-1] for row in reports_after] == before["validation_reports"]
+    assert [json.loads(row[-1]) for row in reports_after] == [
+        counts_of(json.loads(row[5])) for row in before["validation_reports"]
+    ]
     # Every run is still there; only the one a crash left 'running' changed, to 'interrupted'.
     runs_after = {row[0]: row for row in table_rows(path, "runs")}
     assert set(runs_after) == {row[0] for row in before["runs"]}
@@ -133,7 +141,7 @@ async def test_fresh_database_gets_the_latest_schema(tmp_path: Path) -> None:
     assert version == LATEST_VERSION
     assert query(path, "PRAGMA journal_mode") == [("wal",)]
     tables = {row[0] for row in query(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables >= V1_TABLES | V2_TABLES
+    assert tables >= V1_TABLES | V2_TABLES | V3_TABLES
     indexes = {row[0] for row in query(path, "SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert indexes >= INDEXES
 
@@ -175,11 +183,17 @@ async def test_a_failing_migration_leaves_the_previous_version_whole(
     assert query(path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
 
 
+def counts_of(report: dict[str, object]) -> dict[str, int]:
+    checks = report.get("checks")
+    statuses = [c.get("status") for c in checks if isinstance(c, dict)] if isinstance(checks, list) else []
+    return {status: statuses.count(status) for status in ("pass", "warn", "fail", "skip")}
+
+
 async def test_database_from_a_newer_pixie_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "pixie.db"
     build_from_script(path, f"CREATE TABLE future (x); PRAGMA user_version = {LATEST_VERSION + 1};")
     before = snapshot(path)
-    with pytest.raises(StartupError, match=r"schema version 3 .* newer Pixie") as caught:
+    with pytest.raises(StartupError, match=rf"schema version {LATEST_VERSION + 1} .* newer Pixie") as caught:
         await open_store(path)
     assert "\n" not in str(caught.value)
     assert snapshot(path) == before

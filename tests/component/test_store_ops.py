@@ -94,6 +94,14 @@ BAD_ARGUMENTS: list[tuple[str, dict[str, Any], str]] = [
     ("reports.history", {"tool_id": "t", "limit": 0}, "limit"),
     ("reports.prune", {"older_than_days": -1}, "older_than_days"),
     ("reports.prune", {"older_than_days": "30"}, "older_than_days"),
+    ("reports.history", {"tool_id": "t", "with_reports": "yes"}, "with_reports"),
+    ("jobs.create", {}, "total"),
+    ("jobs.create", {"total": -1}, "total"),
+    ("jobs.get", {"job_id": "../x"}, "job_id"),
+    ("jobs.progress", {"job_id": "j", "done": 1, "counts": {"pass": -1}}, "counts.pass"),
+    ("jobs.progress", {"job_id": "j", "done": 1, "counts": {"great": 1}}, "counts"),
+    ("jobs.progress", {"job_id": "j", "counts": {}}, "done"),
+    ("jobs.finish", {"job_id": "j", "state": "running"}, "state"),
 ]
 
 
@@ -130,7 +138,7 @@ async def test_unknown_fields_are_refused_before_anything_is_written(store: Stor
 
 async def test_store_info(store: StoreHarness, tmp_path: Path) -> None:
     info = await store.call("store.info")
-    assert info == {"db_path": str(tmp_path / "data" / "pixie.db"), "schema_version": 2, "pid": os.getpid()}
+    assert info == {"db_path": str(tmp_path / "data" / "pixie.db"), "schema_version": 3, "pid": os.getpid()}
     assert (await store.call("ping"))["service"] == "store"
 
 
@@ -441,6 +449,7 @@ async def test_reports_save_latest_history(store: StoreHarness, clock: FakeClock
         "created_at": T0,
         "overall": "fail",
         "content_hash": None,
+        "counts": {"pass": 0, "warn": 0, "fail": 0, "skip": 0},
     }
     clock.advance(hours=1)
     second = await store.call(
@@ -456,6 +465,33 @@ async def test_reports_save_latest_history(store: StoreHarness, clock: FakeClock
     assert history == {"items": [second, first]}
     assert (await store.call("reports.history", {"tool_id": "b", "limit": 1}))["items"] == [same_time]
     assert third["overall"] == "warn"
+    full = await store.call("reports.history", {"tool_id": "a", "with_reports": True})
+    assert [item["report"]["overall"] for item in full["items"]] == ["pass", "fail"]
+
+
+async def test_report_summaries_count_the_checks(store: StoreHarness) -> None:
+    checks = [
+        {"name": n, "status": s} for n, s in [("a", "pass"), ("b", "pass"), ("c", "skip"), ("d", "warn")]
+    ]
+    saved = await store.call(
+        "reports.save", {"tool_id": "t", "report": {"overall": "warn", "checks": [*checks, "odd", {}]}}
+    )
+    assert saved["counts"] == {"pass": 2, "warn": 1, "fail": 0, "skip": 1}
+    assert (await store.call("reports.latest_all"))["items"]["t"]["counts"] == saved["counts"]
+
+
+async def test_saving_a_report_drops_that_tools_reports_older_than_30_days(
+    store: StoreHarness, clock: FakeClock
+) -> None:
+    old_a = await store.call("reports.save", {"tool_id": "a", "report": {"overall": "fail"}})
+    await store.call("reports.save", {"tool_id": "b", "report": {"overall": "fail"}})
+    clock.advance(days=20)
+    middle_a = await store.call("reports.save", {"tool_id": "a", "report": {"overall": "warn"}})
+    clock.advance(days=11)
+    new_a = await store.call("reports.save", {"tool_id": "a", "report": {"overall": "pass"}})
+    assert (await store.call("reports.history", {"tool_id": "a"}))["items"] == [new_a, middle_a]
+    assert old_a not in (await store.call("reports.history", {"tool_id": "a"}))["items"]
+    assert len((await store.call("reports.history", {"tool_id": "b"}))["items"]) == 1  # other tools kept
 
 
 async def test_reports_prune_by_age_keeps_each_tools_latest(store: StoreHarness, clock: FakeClock) -> None:
@@ -471,3 +507,49 @@ async def test_reports_prune_by_age_keeps_each_tools_latest(store: StoreHarness,
     await store.call("reports.save", {"tool_id": "a", "report": {"overall": "warn"}})
     assert await store.call("reports.prune", {"older_than_days": 0}) == {"deleted": 1}
     assert len((await store.call("reports.latest_all"))["items"]) == 2
+
+
+# --- validate-all jobs ------------------------------------------------------------------------
+
+
+async def test_a_job_records_progress_and_its_end(store: StoreHarness, clock: FakeClock) -> None:
+    job = await store.call("jobs.create", {"total": 3})
+    assert job == {
+        "id": job["id"],
+        "created_at": T0,
+        "updated_at": T0,
+        "finished_at": None,
+        "state": "running",
+        "total": 3,
+        "done": 0,
+        "current_tool": None,
+        "counts": {"pass": 0, "warn": 0, "fail": 0},
+    }
+    clock.advance(seconds=2)
+    step = {"job_id": job["id"], "done": 1, "current_tool": "lorenz", "counts": {"pass": 1}}
+    progressed = await store.call("jobs.progress", step)
+    assert progressed["done"] == 1
+    assert progressed["current_tool"] == "lorenz"
+    assert progressed["counts"] == {"pass": 1, "warn": 0, "fail": 0}
+    assert progressed["updated_at"] != T0
+    await expect_error(
+        store.call("jobs.progress", {"job_id": job["id"], "done": 4, "counts": {}}), ErrorCode.BAD_REQUEST
+    )
+    finished = await store.call("jobs.finish", {"job_id": job["id"], "state": "done"})
+    assert finished["state"] == "done"
+    assert finished["finished_at"] is not None
+    assert finished["current_tool"] is None
+    assert await store.call("jobs.get", {"job_id": job["id"]}) == finished
+    await expect_error(store.call("jobs.finish", {"job_id": job["id"], "state": "done"}), ErrorCode.CONFLICT)
+    await expect_error(store.call("jobs.progress", {**step, "done": 2}), ErrorCode.CONFLICT)
+
+
+async def test_unknown_jobs_and_interrupting_those_left_running(store: StoreHarness) -> None:
+    await expect_error(store.call("jobs.get", {"job_id": "nope"}), ErrorCode.NOT_FOUND)
+    await expect_error(store.call("jobs.finish", {"job_id": "nope", "state": "done"}), ErrorCode.NOT_FOUND)
+    left = await store.call("jobs.create", {"total": 2})
+    ended = await store.call("jobs.create", {"total": 0})
+    await store.call("jobs.finish", {"job_id": ended["id"], "state": "done"})
+    assert await store.call("jobs.interrupt_running") == {"interrupted": 1}
+    assert (await store.call("jobs.get", {"job_id": left["id"]}))["state"] == "interrupted"
+    assert (await store.call("jobs.get", {"job_id": ended["id"]}))["state"] == "done"
