@@ -1,0 +1,58 @@
+"""What a validation report was made from, as one hash, so a report knows when it is stale.
+
+The hash covers what decides a tool's behaviour: tool.json, pyproject.toml, uv.lock, every
+Python file in the entrypoint's folder (recursively) and the reference fixtures. Data files are
+left out on purpose: a tool that writes a cache or a log into its own folder must not make its
+report stale on every run (and start a new validation, which would write again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+TOP_FILES = ("tool.json", "pyproject.toml", "uv.lock")
+SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
+REFERENCE_DIR = "reference"
+REFERENCE_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def _python_files(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        found += [Path(root) / name for name in files if name.endswith(".py") and not name.startswith(".")]
+    return found
+
+
+def _reference_files(tool_dir: Path) -> list[Path]:
+    folder = tool_dir / REFERENCE_DIR
+    if not folder.is_dir():
+        return []
+    return [path for path in folder.iterdir() if path.is_file() and path.suffix in REFERENCE_SUFFIXES]
+
+
+def tool_fingerprint(tool_dir: Path, entrypoint: str = "main.py") -> str:
+    """A SHA-256 over the relative path and content of each file that decides the tool's behaviour.
+
+    A file that cannot be read counts by its name and the reason, so a change in readability is
+    also a change.
+    """
+    source_dir = (tool_dir / entrypoint).parent
+    if tool_dir.resolve() not in (source_dir.resolve(), *source_dir.resolve().parents):
+        source_dir = tool_dir  # an entrypoint outside the folder: the validator reports that
+    paths = {tool_dir / name for name in TOP_FILES}
+    paths.update(_python_files(source_dir) if source_dir.is_dir() else [])
+    paths.update(_reference_files(tool_dir))
+    digest = hashlib.sha256()
+    for path in sorted(paths, key=lambda p: p.relative_to(tool_dir).as_posix()):
+        relative = path.relative_to(tool_dir).as_posix()
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            content = f"unreadable: {exc.strerror}".encode()
+        digest.update(relative.encode() + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()
