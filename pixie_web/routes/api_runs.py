@@ -15,11 +15,11 @@ from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.routes.tool_runs import event_stream, sse_response
 from pixie_web.runs.artefacts import resolve_references
 from pixie_web.runs.outcome import RunResult
-from pixie_web.runs.sse import format_comment, format_event
-from pixie_web.runs.stream_events import is_streaming
 from pixie_web.runs.streaming import StreamRun, start_stream
 from pixie_web.tools import find_tool
 from shared import jsonio
+from shared.toolstream.events import is_streaming
+from shared.toolstream.sse import format_comment, format_event
 from shared.wire import WireError
 
 blueprint = Blueprint("api_runs", __name__)

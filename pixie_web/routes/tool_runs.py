@@ -22,10 +22,10 @@ from pixie_web.outputs import render_card, render_panel
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.runs.artefacts import resolve_references
 from pixie_web.runs.outcome import RunResult
-from pixie_web.runs.sse import format_comment, format_event
-from pixie_web.runs.stream_events import is_streaming
 from pixie_web.runs.streaming import StreamRun, start_stream
 from pixie_web.tools import Tool, find_tool
+from shared.toolstream.events import is_streaming
+from shared.toolstream.sse import format_comment, format_event
 from shared.wire import WireError
 
 blueprint = Blueprint("tool_runs", __name__)

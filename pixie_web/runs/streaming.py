@@ -36,9 +36,9 @@ from pixie_web.runs.outcome import (
     timeout_failure,
 )
 from pixie_web.runs.runner import Runner, request_body
-from pixie_web.runs.sse import SSEParser
-from pixie_web.runs.stream_events import Update, apply_update, normalise_event
 from shared.toolspec import ToolSpec
+from shared.toolstream.events import Update, apply_update, normalise_event
+from shared.toolstream.sse import SSEParser
 from shared.wire import WireError
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pixie_web.runs.sse import SSEvent
 from shared.toolspec import OutputSpec, ToolSpec
+from shared.toolstream.sse import SSEvent
 
 Apply = Literal["append", "extend", "replace"]
 

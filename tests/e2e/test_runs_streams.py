@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pixie_web.runs.sse import SSEParser, SSEvent
+from shared.toolstream.sse import SSEParser, SSEvent
 from tests.support.launcher import copy_fixture_tool
 from tests.support.system import PixieSystem, running_system, wait_until
 

@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from pixie_web.runs.sse import SSEvent
-from pixie_web.runs.stream_events import Normalised, Update, apply_update, is_streaming, normalise_event
 from shared.toolspec import ToolSpec, validate_tool_dict
+from shared.toolstream.events import Normalised, Update, apply_update, is_streaming, normalise_event
+from shared.toolstream.sse import SSEvent
 
 
 def make_spec(*outputs: dict[str, Any]) -> ToolSpec:

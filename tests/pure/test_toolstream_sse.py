@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pixie_web.runs.sse import SSEParser, SSEvent, format_comment, format_event
+from shared.toolstream.sse import SSEParser, SSEvent, format_comment, format_event
 
 STREAM = (
     "event: progress\ndata: 0.5\n\n"
