@@ -36,23 +36,13 @@ from pixie_web.runs.outcome import (
 from pixie_web.runs.records import Records
 from shared import jsonio
 from shared.config import Settings
+from shared.toolcall import request_body, request_headers
 from shared.toolspec import ToolSpec
 from shared.wire import WireError
 
 log = logging.getLogger("pixie.web.runs")
 
 ACQUIRE_TIMEOUT = 900.0  # covers building the tool's environment on its first run
-RESERVED_BODY_KEYS = frozenset({"run_id", "inputs", "_pixie"})
-
-
-def request_body(run_id: str, inputs: Mapping[str, Any], run_folder: Path) -> dict[str, Any]:
-    """``{run_id, inputs, <each input at top level>, _pixie}``: tools written for either body
-    shape read their inputs."""
-    body: dict[str, Any] = {key: value for key, value in inputs.items() if key not in RESERVED_BODY_KEYS}
-    body.update(
-        run_id=run_id, inputs=dict(inputs), _pixie={"run_id": run_id, "artefacts_dir": str(run_folder)}
-    )
-    return body
 
 
 class Runner:
@@ -163,11 +153,7 @@ class Runner:
             response = await self.calls.post(
                 f"http://127.0.0.1:{lease['port']}/run",
                 content=jsonio.dumps(request_body(run_id, inputs, folder)),
-                headers={
-                    "Content-Type": "application/json",
-                    "X-Pixie-Run-Id": run_id,
-                    "X-Pixie-Artefacts-Dir": str(folder),
-                },
+                headers={"Content-Type": "application/json", **request_headers(run_id, folder)},
                 timeout=httpx.Timeout(limit + 2.0, connect=5.0),
             )
         except httpx.TransportError as exc:  # timeouts included

@@ -35,7 +35,8 @@ from pixie_web.runs.outcome import (
     status_of,
     timeout_failure,
 )
-from pixie_web.runs.runner import Runner, request_body
+from pixie_web.runs.runner import Runner
+from shared.toolcall import request_body, request_headers
 from shared.toolspec import ToolSpec
 from shared.toolstream.events import Update, apply_update, normalise_event
 from shared.toolstream.sse import SSEParser
@@ -192,7 +193,7 @@ class StreamRun:
         response = await self.runner.http.post(
             f"http://127.0.0.1:{port}/run",
             json=request_body(self.run_id, self.inputs, folder),
-            headers={"X-Pixie-Run-Id": self.run_id, "X-Pixie-Artefacts-Dir": str(folder)},
+            headers=request_headers(self.run_id, folder),
             timeout=httpx.Timeout(KICKOFF_TIMEOUT, connect=5.0),
         )
         body, failure = read_response(response, self.spec)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pixie_web.runs.records import mask_secrets
-from pixie_web.runs.runner import request_body
+from shared.toolcall import request_body
 from shared.toolspec import validate_tool_dict
 
 
