@@ -75,6 +75,7 @@ class ToolSupervisor:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._spawning = False
         self._build: envs.Build | None = None
+        self._environment_lock = asyncio.Lock()
         self._provision_task: asyncio.Task[None] | None = None
         self._stop_timer: asyncio.Task[None] | None = None
         self._stop_grace = sm.STOP_GRACE
@@ -208,27 +209,44 @@ class ToolSupervisor:
                 continue
             await self.wait_for_change(deadline, "waiting for it to start")
 
+    async def ensure_environment(self) -> None:
+        """Build the tool's environment unless it is ready; raises ``envs.BuildError``.
+
+        Starting the tool and validating it both need the environment; one lock per tool keeps
+        them from running two ``uv sync`` in one folder, and the second caller finds it ready.
+        """
+        async with self._environment_lock:
+            if envs.status(self.tool.scan.path) is envs.EnvStatus.READY:
+                self.env_status = envs.EnvStatus.READY
+                return
+            self.env_status = envs.EnvStatus.BUILDING
+            self.env_progress = "waiting for a free build slot"
+            self.notify()
+            try:
+                async with self.deps.builds:
+                    self._masker = self._secret_masker(read_dotenv(self.tool.scan.path / ".env"))
+                    self._build = envs.Build(self.tool.scan.path, self._on_build_line, self._masker)
+                    await self._build.run()
+            except envs.BuildError:
+                self.env_status = envs.EnvStatus.FAILED
+                raise
+            except asyncio.CancelledError:
+                self.env_status = envs.status(self.tool.scan.path)
+                raise
+            else:
+                self.env_status = envs.EnvStatus.READY
+            finally:
+                self._build = None
+                self.env_progress = None
+                self.notify()
+
     async def _provision(self) -> None:
-        self.env_status = envs.EnvStatus.BUILDING
-        self.env_progress = "waiting for a free build slot"
-        self.notify()
         try:
-            async with self.deps.builds:
-                self._masker = self._secret_masker(read_dotenv(self.tool.scan.path / ".env"))
-                self._build = envs.Build(self.tool.scan.path, self._on_build_line, self._masker)
-                await self._build.run()
+            await self.ensure_environment()
         except envs.BuildError as exc:
-            self.env_status = envs.EnvStatus.FAILED
             self.apply(sm.EnvironmentFailed(self.deps.clock(), f"{exc.message}\n{exc.log_tail}"))
-        except asyncio.CancelledError:
-            self.env_status = envs.status(self.tool.scan.path)
-            raise
         else:
-            self.env_status = envs.EnvStatus.READY
             self.apply(sm.EnvironmentReady(self.deps.clock()))
-        finally:
-            self._build = None
-            self.env_progress = None
 
     def _secret_masker(self, dotenv: dict[str, str]) -> SecretMasker:
         spec = self.tool.scan.spec
