@@ -1,0 +1,1 @@
+"""The comparators behind ``pixie_launcher.validation.comparators``, one module per family of outputs."""
