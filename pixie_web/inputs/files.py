@@ -24,6 +24,25 @@ _MIME = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+")
 _DATA_URL = re.compile(r"data:(?P<mime>[^;,]*)(?P<params>(?:;[^;,]*)*?);base64,(?P<payload>.*)", re.DOTALL)
 # Only Python's built-in table, so a guess does not depend on the machine's /etc/mime.types.
 _TYPES = mimetypes.MimeTypes(filenames=())
+# Common types Python 3.11's table lacks or names differently from what browsers send, so an
+# ``accept`` of ".wav" or ".md" can be met by a data URL too (a data URL has no file name).
+for _mime, _extension in (
+    ("audio/wav", ".wav"),
+    ("audio/wave", ".wav"),
+    ("audio/flac", ".flac"),
+    ("audio/ogg", ".ogg"),
+    ("audio/mp4", ".m4a"),
+    ("audio/aac", ".aac"),
+    ("video/webm", ".webm"),
+    ("image/webp", ".webp"),
+    ("image/avif", ".avif"),
+    ("text/markdown", ".md"),
+    ("text/markdown", ".markdown"),
+    ("application/geo+json", ".geojson"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+):
+    _TYPES.add_type(_mime, _extension, strict=False)
 _IMPLIED_ACCEPT = {"image": ("image/*",), "audio": ("audio/*",)}
 
 
@@ -69,7 +88,7 @@ def _mime_accepted(entries: Sequence[str], mime: str) -> bool:
     """A MIME type against the list; an extension entry stands for the type it usually has."""
     for entry in entries:
         if entry.startswith("."):
-            if _guess("file" + entry) == mime:
+            if _guess("file" + entry) == mime or entry in _TYPES.guess_all_extensions(mime, strict=False):
                 return True
         elif entry.endswith("/*"):
             if mime.startswith(entry[:-1]):

@@ -49,10 +49,15 @@ def data_url_size(src: str) -> int | None:
     return len(unquote_to_bytes(payload))
 
 
+def _non_empty(value: object) -> bool:
+    """An empty ``url`` beside a real ``data`` is a tool leaving a field blank, not the address."""
+    return isinstance(value, str) and bool(value.strip())
+
+
 def _address(value: object, what: str) -> str:
     """The address inside a media value: the string itself or one of its wrapper fields."""
     if isinstance(value, Mapping):
-        found = next((value[name] for name in SOURCE_FIELDS if isinstance(value.get(name), str)), None)
+        found = next((value[name] for name in SOURCE_FIELDS if _non_empty(value.get(name))), None)
         if found is not None:
             return str(found).strip()
     elif isinstance(value, str):
