@@ -23,12 +23,10 @@ from pixie_launcher.procinfo import group_rss_bytes
 from pixie_launcher.supervisor import SupervisorDeps, ToolSupervisor
 from shared.config import Settings
 from shared.wire import StatePublisher
+from shared.wire.keys import POOL_KEY, RUNTIME_KEY_PREFIX, TOOL_KEY_PREFIX
 
 log = logging.getLogger("pixie.launcher")
 
-TOOL_KEY_PREFIX = "tool/"
-RUNTIME_KEY_PREFIX = "runtime/"
-POOL_KEY = "pool"
 HOUSEKEEPING_INTERVAL = 0.5
 HOLDER_TIMEOUT = 5.0  # a web process silent this long has gone; its leases are reclaimed
 SHUTDOWN_GRACE = 2.5  # honcho allows 5 s for the whole launcher to stop

@@ -11,8 +11,10 @@ import httpx
 
 from pixie_launcher.launcher import Launcher
 from pixie_launcher.supervisor import ToolSupervisor
+from pixie_launcher.validation.pipeline import Options
+from pixie_launcher.validation_desk import ValidationDesk
 from shared.service import ServiceContext, run_service
-from shared.wire import Args, Request, RpcServer, StatePublisher, not_found
+from shared.wire import Args, Request, RpcClient, RpcServer, StatePublisher, not_found
 from shared.wire.state import SNAPSHOT_OP
 
 log = logging.getLogger("pixie.launcher")
@@ -24,8 +26,9 @@ ID_MAX = 200
 class LauncherOps:
     """The launcher's PX1 ops; each takes a request and returns JSON-ready data."""
 
-    def __init__(self, launcher: Launcher) -> None:
+    def __init__(self, launcher: Launcher, validations: ValidationDesk) -> None:
         self.launcher = launcher
+        self.validations = validations
 
     def handlers(self) -> dict[str, Any]:
         return {
@@ -40,6 +43,8 @@ class LauncherOps:
             "tools.release": self.release,
             "leases.heartbeat": self.heartbeat,
             "launcher.state": self.state,
+            "validation.run": self.validate,
+            "validation.start_all": self.validate_all,
         }
 
     def _tool(self, args: Args) -> ToolSupervisor:
@@ -133,17 +138,44 @@ class LauncherOps:
         Args(request.args).done()
         return self.launcher.live_state()
 
+    async def validate(self, request: Request) -> dict[str, Any]:
+        """Validate a tool now and return the full report (it is saved in the store too)."""
+        args = Args(request.args)
+        supervisor = self._tool(args)
+        options = Options(
+            reference_only=args.boolean("reference_only", default=False),
+            fixtures=tuple(args.strings("fixtures", default=[], max_items=50)),
+            tags=tuple(args.strings("tags", default=[], max_items=50)),
+            build=args.boolean("build", default=True),
+        )
+        args.done()
+        return await self.validations.validate(supervisor, options)
+
+    async def validate_all(self, request: Request) -> dict[str, Any]:
+        """Start validating every tool in the background; returns the job to follow."""
+        Args(request.args).done()
+        return await self.validations.start_job()
+
 
 async def serve(ctx: ServiceContext) -> None:
     publisher = StatePublisher(ctx.zmq, ctx.endpoints.launcher_pub)
+    store = RpcClient(ctx.zmq, ctx.endpoints.store_rpc, name="store")
     async with httpx.AsyncClient(trust_env=False, timeout=5.0) as http:
         launcher = Launcher(ctx.settings, publisher, http)
+        validations = ValidationDesk(
+            ctx.settings, publisher, store, http, launcher.children, lambda: launcher.supervisors
+        )
         server = RpcServer(
-            ctx.zmq, ctx.endpoints.launcher_rpc, LauncherOps(launcher).handlers(), name="launcher"
+            ctx.zmq,
+            ctx.endpoints.launcher_rpc,
+            LauncherOps(launcher, validations).handlers(),
+            name="launcher",
         )
         publisher.start()
+        await store.start()
         await launcher.start()
         await server.start()
+        validations.start()
         log.info("launcher ready: %d tool(s) in %s", len(launcher.supervisors), ctx.settings.tools_dir)
         try:
             await ctx.stopping.wait()
@@ -151,10 +183,12 @@ async def serve(ctx: ServiceContext) -> None:
             log.info("stopping %d tool(s)", sum(1 for s in launcher.supervisors.values() if s.warm))
             try:
                 async with asyncio.timeout(SHUTDOWN_CAP):
+                    await validations.close()  # kills the validator's copies of tools
                     await launcher.shutdown()
             except TimeoutError:
                 log.error("tools did not all stop within %.0f s", SHUTDOWN_CAP)
             await server.close(grace=0.5)
+            await store.close()
             await publisher.close()
             log.info("launcher stopped")
 

@@ -15,7 +15,16 @@ from pixie_web.context import PixieApp, WebState
 from pixie_web.errors import api_error, from_wire_error, respond_error, wants_json
 from pixie_web.guard import GuardMiddleware, allowed_hosts
 from pixie_web.peers import Peers
-from pixie_web.routes import api_artefacts, api_runs, api_system, api_tools, pages, tool_page, tool_runs
+from pixie_web.routes import (
+    api_artefacts,
+    api_runs,
+    api_system,
+    api_tools,
+    api_validation,
+    pages,
+    tool_page,
+    tool_runs,
+)
 from pixie_web.runs.runner import Runner
 from pixie_web.tools import ToolProblem
 from shared import jsonio
@@ -57,7 +66,8 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
     app.config["BODY_TIMEOUT"] = 600  # a large upload on a slow disk
     app.json = FastJSON(app)
     filters.install(app)
-    for module in (api_system, api_tools, api_runs, api_artefacts, pages, tool_page, tool_runs):
+    modules = (api_system, api_tools, api_validation, api_runs, api_artefacts, pages, tool_page, tool_runs)
+    for module in modules:
         app.register_blueprint(module.blueprint)
 
     @app.errorhandler(ToolProblem)

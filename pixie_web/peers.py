@@ -17,13 +17,12 @@ from typing import Any
 import zmq.asyncio
 
 from shared.wire import Endpoints, RpcClient, StateMirror, WireError
+from shared.wire.keys import RUNTIME_KEY_PREFIX, TOOL_KEY_PREFIX, VALIDATION_KEY_PREFIX
 
 STORE = "store"
 LAUNCHER = "launcher"
 PING_TIMEOUT = 0.5
 HEARTBEAT_INTERVAL = 1.0
-TOOL_KEY_PREFIX = "tool/"
-RUNTIME_KEY_PREFIX = "runtime/"
 
 
 @dataclass(frozen=True)
@@ -87,9 +86,11 @@ class Peers:
         return PeerHealth(client.name, True, "ok")
 
     def _record(self, definition: dict[str, Any]) -> dict[str, Any]:
-        """A tool's definition joined with its runtime (published under separate keys)."""
-        runtime = self.launcher_state.items.get(RUNTIME_KEY_PREFIX + definition["id"]) or {}
-        return {**definition, **runtime}
+        """A tool's definition joined with its runtime and validation (published apart)."""
+        items = self.launcher_state.items
+        runtime = items.get(RUNTIME_KEY_PREFIX + definition["id"]) or {}
+        validation = items.get(VALIDATION_KEY_PREFIX + definition["id"])
+        return {**definition, **runtime, "validation": validation}
 
     def tools(self) -> list[dict[str, Any]]:
         """The launcher's tool records, sorted by name."""

@@ -129,6 +129,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
         _int_parser(1, 600),
         "How long a starting tool has to answer GET /healthz.",
     ),
+    SettingSpec(
+        "background_validation",
+        True,
+        _parse_bool,
+        "Validate tools with no report, or a stale one, in the background after discovery.",
+    ),
 )
 _BY_KEY = {spec.key: spec for spec in SETTINGS}
 
@@ -148,6 +154,7 @@ class Settings:
     max_artefact_bytes_per_run: int
     max_artefacts_per_run: int
     start_timeout_seconds: int
+    background_validation: bool
     root: Path
     sources: Mapping[str, str]
 
@@ -162,6 +169,11 @@ class Settings:
     @property
     def logs_dir(self) -> Path:
         return self.data_dir / "logs"
+
+    @property
+    def validation_dir(self) -> Path:
+        """The validator's scratch space: its copies' run folders and logs."""
+        return self.data_dir / "validation"
 
     @property
     def base_url(self) -> str:

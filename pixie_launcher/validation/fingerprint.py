@@ -33,20 +33,56 @@ def _reference_files(tool_dir: Path) -> list[Path]:
     return [path for path in folder.iterdir() if path.is_file() and path.suffix in REFERENCE_SUFFIXES]
 
 
-def tool_fingerprint(tool_dir: Path, entrypoint: str = "main.py") -> str:
-    """A SHA-256 over the relative path and content of each file that decides the tool's behaviour.
-
-    A file that cannot be read counts by its name and the reason, so a change in readability is
-    also a change.
-    """
+def _covered(tool_dir: Path, entrypoint: str) -> list[Path]:
     source_dir = (tool_dir / entrypoint).parent
     if tool_dir.resolve() not in (source_dir.resolve(), *source_dir.resolve().parents):
         source_dir = tool_dir  # an entrypoint outside the folder: the validator reports that
     paths = {tool_dir / name for name in TOP_FILES}
     paths.update(_python_files(source_dir) if source_dir.is_dir() else [])
     paths.update(_reference_files(tool_dir))
+    return sorted(paths, key=lambda p: p.relative_to(tool_dir).as_posix())
+
+
+class FingerprintCache:
+    """Fingerprints recomputed only when a covered file's size or modification time changed.
+
+    The launcher checks every tool for staleness every couple of seconds; walking the folders
+    and statting files is cheap, hashing them again each time would not be.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[tuple[object, ...], str]] = {}
+
+    def current(self, tool_dir: Path, entrypoint: str = "main.py") -> str:
+        paths = _covered(tool_dir, entrypoint)
+        facts: list[object] = [entrypoint]
+        for path in paths:
+            try:
+                info = path.stat()
+            except OSError:
+                facts.append((path.name, None))
+            else:
+                facts.append((path.as_posix(), info.st_size, info.st_mtime_ns, info.st_ino))
+        signature = tuple(facts)
+        known = self._known.get(tool_dir)
+        if known is not None and known[0] == signature:
+            return known[1]
+        digest = tool_fingerprint(tool_dir, entrypoint)
+        self._known[tool_dir] = (signature, digest)
+        return digest
+
+    def forget(self, tool_dir: Path) -> None:
+        self._known.pop(tool_dir, None)
+
+
+def tool_fingerprint(tool_dir: Path, entrypoint: str = "main.py") -> str:
+    """A SHA-256 over the relative path and content of each file that decides the tool's behaviour.
+
+    A file that cannot be read counts by its name and the reason, so a change in readability is
+    also a change.
+    """
     digest = hashlib.sha256()
-    for path in sorted(paths, key=lambda p: p.relative_to(tool_dir).as_posix()):
+    for path in _covered(tool_dir, entrypoint):
         relative = path.relative_to(tool_dir).as_posix()
         try:
             content = path.read_bytes()

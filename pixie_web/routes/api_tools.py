@@ -8,22 +8,24 @@ from quart import Blueprint, Response, jsonify
 
 from pixie_web.availability import requires
 from pixie_web.context import state
-from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.peers import LAUNCHER
 
 blueprint = Blueprint("api_tools", __name__)
 
 
-def _validation_summary(summary: dict[str, Any] | None) -> dict[str, Any]:
-    if summary is None:
-        return {"overall": None, "timestamp": None}
-    return {"overall": summary.get("overall"), "timestamp": summary.get("created_at")}
+def _validation_summary(published: dict[str, Any] | None) -> dict[str, Any]:
+    """The latest verdict as the launcher publishes it: ``stale`` once the tool's files changed
+    after it, ``state`` says whether a validation is queued or running now."""
+    keys = ("overall", "timestamp", "stale", "counts", "state")
+    if published is None:
+        return {"overall": None, "timestamp": None, "stale": False, "counts": None, "state": "idle"}
+    return {key: published.get(key) for key in keys}
 
 
 @blueprint.get("/api/tools")
-@requires(STORE, LAUNCHER)
+@requires(LAUNCHER)
 async def list_tools() -> Response:
     peers = state().peers
-    reports = (await peers.store.call("reports.latest_all"))["items"]
     return jsonify(
         [
             {
@@ -34,7 +36,7 @@ async def list_tools() -> Response:
                 "folder": record["folder"],
                 "status": record["state"],
                 "errors": record["errors"],
-                "validation": _validation_summary(reports.get(record["id"])),
+                "validation": _validation_summary(record.get("validation")),
             }
             for record in peers.tools()
         ]

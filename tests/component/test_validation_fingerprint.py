@@ -71,3 +71,20 @@ def test_an_entrypoint_in_a_subfolder_covers_that_folder(tool: Path) -> None:
     assert tool_fingerprint(tool, "src/app.py") == before
     (tool / "src" / "app.py").write_text("print('hello')\n")
     assert tool_fingerprint(tool, "src/app.py") != before
+
+
+def test_the_cache_rehashes_only_after_a_change(tool: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pixie_launcher.validation import fingerprint
+
+    cache = fingerprint.FingerprintCache()
+    first = cache.current(tool)
+    assert first == tool_fingerprint(tool)
+    calls: list[Path] = []
+    real = fingerprint.tool_fingerprint
+    monkeypatch.setattr(fingerprint, "tool_fingerprint", lambda d, e="main.py": calls.append(d) or real(d, e))
+    assert cache.current(tool) == first
+    assert calls == []
+    (tool / "main.py").write_text((tool / "main.py").read_text() + "\n# edited\n")
+    second = cache.current(tool)
+    assert second != first
+    assert calls == [tool]

@@ -142,6 +142,9 @@ class PixieSystem:
             PIXIE_DATA_DIR=str(self.data_dir),
             PIXIE_TOOLS_DIR=str(self.tools_dir),
             PIXIE_PORT=str(self.port),
+            # Tests that are not about validation should not have a validator starting copies of
+            # their tools at unpredictable moments; validation tests switch it back on.
+            PIXIE_BACKGROUND_VALIDATION="0",
             PYTHONUNBUFFERED="1",
         )
         self.env.update(env or {})
