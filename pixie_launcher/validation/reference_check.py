@@ -26,7 +26,7 @@ OVERALL_BUDGET = 60.0
 NAME = "reference_fixtures"
 
 
-async def _outputs(
+async def fetch_outputs(
     http: httpx.AsyncClient, base_url: str, spec: ToolSpec, fixture: fx.Fixture, folder: Path, timeout: float
 ) -> tuple[Any, str | None]:
     """The tool's outputs for a fixture's inputs (read from its stream for a streaming tool)."""
@@ -92,7 +92,7 @@ async def check_fixtures(
         else:
             folder = work_dir / f"fixture-{uuid.uuid4().hex[:8]}"
             folder.mkdir(parents=True, exist_ok=True)
-            outputs, problem = await _outputs(
+            outputs, problem = await fetch_outputs(
                 http, base_url, spec, fixture, folder, fx.fixture_timeout(fixture, spec, remaining)
             )
             if problem is not None:

@@ -9,7 +9,7 @@ the database; the CLI says so.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +23,18 @@ from pixie_launcher.validation.pipeline import Edges, Options, validate_tool
 from shared.dotenv import read_dotenv
 
 
-def _builder(on_line: Callable[[str], None]) -> Callable[[Path], Any]:
+def builder(on_line: Callable[[str], None]) -> Callable[[Path], Awaitable[None]]:
+    """Build a tool's environment here (no launcher to ask), printing uv's lines to ``on_line``."""
+
     async def build(tool_dir: Path) -> None:
         masker = SecretMasker(secret_values(read_dotenv(tool_dir / ".env"), []))
         await envs.Build(tool_dir, on_line, masker).run()
 
     return build
+
+
+def _absolute(path: Path) -> Path:
+    return path.resolve()
 
 
 async def validate_here(
@@ -42,6 +48,6 @@ async def validate_here(
                 artefacts_root=scratch / "artefacts",
                 work_dir=scratch / "work",
                 children=ChildrenFile(scratch / "children.json"),
-                ensure_environment=_builder(on_build_line),
+                ensure_environment=builder(on_build_line),
             )
-            return await validate_tool(tool_dir.resolve(), options, edges)
+            return await validate_tool(_absolute(tool_dir), options, edges)
