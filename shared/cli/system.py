@@ -1,13 +1,10 @@
-"""The ``pixie`` command for people and scripts around a Pixie installation.
-
-Run it from the project root (where ``pixie.toml`` and the Procfile are), like the processes.
-"""
+"""``pixie config`` and ``pixie status``: the installation itself."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import httpx
 
@@ -15,14 +12,7 @@ from shared.config import ConfigError, Settings, describe, load_settings
 from shared.wire import Endpoints
 
 
-def _version() -> str:
-    try:
-        return version("pixie")
-    except PackageNotFoundError:
-        return "unknown"
-
-
-def _settings() -> Settings:
+def settings_or_exit() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
@@ -31,7 +21,7 @@ def _settings() -> Settings:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = settings_or_exit()
     rows = describe(settings)
     width = max(len(name) for name, _, _ in rows)
     for name, value, source in rows:
@@ -41,7 +31,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = settings_or_exit()
     url = f"{settings.base_url}/api/healthz"
     try:
         response = httpx.get(url, timeout=3.0, trust_env=False)
@@ -56,25 +46,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0 if response.status_code == 200 else 1
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="pixie",
-        description="Pixie: a local-first dashboard for personal Python tools. "
-        "Start it with `honcho start` (or `make run`) in the project root.",
-    )
-    parser.add_argument("--version", action="version", version=f"pixie {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+def add_commands(commands: Any) -> None:
     config = commands.add_parser("config", help="show the effective settings and where each comes from")
     config.set_defaults(handler=cmd_config)
     status = commands.add_parser("status", help="ask a running Pixie whether its processes are up")
     status.set_defaults(handler=cmd_status)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        raise SystemExit(0)
-    raise SystemExit(args.handler(args))

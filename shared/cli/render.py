@@ -1,0 +1,52 @@
+"""Printing reports and progress for people in a terminal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MARKS = {"pass": "ok  ", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
+DETAIL_LINES = 8
+BAR_WIDTH = 24
+
+
+def _detail_lines(details: Any) -> list[str]:
+    if details is None:
+        return []
+    if isinstance(details, str):
+        return details.splitlines()
+    if isinstance(details, list):
+        return [item if isinstance(item, str) else json.dumps(item) for item in details]
+    if isinstance(details, dict) and isinstance(details.get("fixtures"), list):
+        lines = []
+        for fixture in details["fixtures"]:
+            lines.append(
+                f"{fixture.get('file')}: {fixture.get('status')} {fixture.get('message') or ''}".rstrip()
+            )
+            lines += [f"  {line}" for line in str(fixture.get("differences") or "").splitlines()]
+        return lines
+    return json.dumps(details, indent=2).splitlines()
+
+
+def print_report(report: dict[str, Any]) -> None:
+    checks = report.get("checks") or []
+    counts = {status: sum(1 for c in checks if c["status"] == status) for status in MARKS}
+    summary = ", ".join(f"{counts[s]} {s}" for s in MARKS if counts[s])
+    took = f" in {report['duration_ms'] / 1000:.1f} s" if isinstance(report.get("duration_ms"), int) else ""
+    print(f"{report.get('tool_id')}: {str(report.get('overall')).upper()} ({summary}){took}")
+    if report.get("error"):
+        print(f"  {report['error']}")
+    width = max((len(check["name"]) for check in checks), default=0)
+    for check in checks:
+        print(f"  {MARKS.get(check['status'], '?   ')}  {check['name']:<{width}}  {check['message']}")
+        if check["status"] in ("fail", "warn"):
+            lines = _detail_lines(check.get("details"))
+            for line in lines[:DETAIL_LINES]:
+                print(f"        {line}")
+            if len(lines) > DETAIL_LINES:
+                print(f"        ... {len(lines) - DETAIL_LINES} more line(s); --json shows everything")
+
+
+def progress_line(done: int, total: int, label: str) -> str:
+    filled = BAR_WIDTH * done // total if total else BAR_WIDTH
+    return f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} {label}"
