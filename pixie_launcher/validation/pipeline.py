@@ -125,6 +125,9 @@ async def validate_tool(tool_dir: Path, options: Options, edges: Edges) -> dict[
     elif not entrypoint.ok and ready:
         why = f"Skipped because the entrypoint {entrypoint.name} {entrypoint.problem}."
         draft.add(skipped("tool_spawns", why))
+    elif spec is None and ready:
+        why = "Skipped because schemas_coherent failed: Pixie starts no tool whose tool.json it rejects."
+        draft.add(skipped("tool_spawns", why))
     for name in CHECK_NAMES:
         if name not in draft.checks:
             draft.add(blocked_by(name, draft.checks) or skipped(name, "Skipped."))
