@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from pixie_launcher.validation.report import CHECK_NAMES, REPORT_FIELDS
@@ -128,6 +132,60 @@ def test_background_validation_and_validate_all(tmp_path: Path) -> None:
         assert done["done"] == 1
         assert done["counts"] == {"pass": 1, "warn": 0, "fail": 0}
         assert done["finished_at"] is not None
+
+
+VALIDATOR_TOOL = REPO_ROOT / "tests" / "fixtures" / "tools" / "validator-tool"
+
+
+def add_slow_starter(pixie: PixieSystem, tool_id: str, seconds: float) -> None:
+    """The validator's fixture tool, renamed, taking ``seconds`` to answer /healthz (well within
+    the 30 s the validator allows), so that each validation holds its slot that long."""
+    target = pixie.tools_dir / tool_id
+    shutil.copytree(VALIDATOR_TOOL, target, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".env"))
+    spec = json.loads((target / "tool.json").read_text())
+    spec["id"] = tool_id
+    (target / "tool.json").write_text(json.dumps(spec, indent=2))
+    (target / ".env").write_text(f"VALIDATOR_FAULT=slow_start\nVALIDATOR_SLOW_SECONDS={seconds}\n")
+    (target / ".env").chmod(0o600)
+
+
+def interval(report: dict[str, Any]) -> tuple[datetime, datetime]:
+    start = datetime.fromisoformat(report["timestamp"].replace("Z", "+00:00"))
+    return start, start + timedelta(milliseconds=report["duration_ms"])
+
+
+@pytest.mark.timeout(600)
+def test_at_most_two_validations_run_at_once_and_requests_for_one_tool_share_a_run(tmp_path: Path) -> None:
+    with running_system(tmp_path) as pixie:
+        tool_ids = ["slow-a", "slow-b", "slow-c"]
+        for tool_id in tool_ids:
+            add_slow_starter(pixie, tool_id, 2.0)
+        pixie.wait_healthy()
+        wait_until(lambda: len(pixie.get("/api/tools").json()) == 3, timeout=10, what="discovery")
+        # Build the three environments first, so that the validations below are all start-up.
+        for tool_id in tool_ids:
+            warmed = pixie.http.get(f"/api/tools/{tool_id}/validate", timeout=300)
+            assert warmed.json()["overall"] == "pass", warmed.text
+
+        def validate(tool_id: str) -> dict[str, Any]:
+            url = f"{pixie.base_url}/api/tools/{tool_id}/validate"
+            response = httpx.get(url, timeout=120, trust_env=False)
+            assert response.status_code == 200, response.text
+            result: dict[str, Any] = response.json()
+            return result
+
+        asked = [*tool_ids, "slow-a"]  # slow-a twice at once: one run, one report
+        with ThreadPoolExecutor(len(asked)) as pool:
+            reports = list(pool.map(validate, asked))
+
+        assert all(report["overall"] == "pass" for report in reports)
+        assert reports[0] == reports[3]
+        spans = [interval(report) for report in reports[:3]]
+        for start, _ in spans:
+            overlapping = sum(1 for other_start, other_end in spans if other_start <= start < other_end)
+            assert overlapping <= 2, spans
+        history = pixie.get("/api/tools/slow-a/validation?history=1").json()["items"]
+        assert len(history) == 2  # the warm-up and the shared run
 
 
 def test_unknown_tools_and_jobs_are_404(tmp_path: Path) -> None:
