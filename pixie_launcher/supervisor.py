@@ -28,6 +28,7 @@ from pixie_launcher.orphans import ChildrenFile
 from pixie_launcher.output import SecretMasker
 from pixie_launcher.published import Circumstances, runtime_record
 from pixie_launcher.spawn import describe_exit, free_port, secret_values, tool_environment, wait_healthy
+from pixie_launcher.tool_environment import ToolEnvironment
 from pixie_launcher.tool_process import ToolProcess
 from shared.config import Settings
 from shared.dotenv import read_dotenv
@@ -59,8 +60,6 @@ class ToolSupervisor:
         self.tool = tool
         self.deps = deps
         self.runtime = sm.Runtime()
-        self.env_status = envs.status(tool.scan.path)
-        self.env_progress: str | None = None
         self.schema_drift: list[str] = []
         self.stop_reason: str | None = None
         self.pinned = False
@@ -69,13 +68,18 @@ class ToolSupervisor:
         )
         self.restart_when_idle = False
         self.log = RotatingLog(deps.settings.logs_dir / f"{tool.key}.log")
+        self.environment = ToolEnvironment(
+            tool.scan.path,
+            builds=deps.builds,
+            log=self.log,
+            masker=lambda: self._secret_masker(read_dotenv(self.tool.scan.path / ".env")),
+            on_change=self.notify,
+        )
         self._masker = SecretMasker([])
         self._process: ToolProcess | None = None
         self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._spawning = False
-        self._build: envs.Build | None = None
-        self._environment_lock = asyncio.Lock()
         self._provision_task: asyncio.Task[None] | None = None
         self._stop_timer: asyncio.Task[None] | None = None
         self._stop_grace = sm.STOP_GRACE
@@ -146,8 +150,7 @@ class ToolSupervisor:
         if action is sm.Action.PROVISION:
             self._provision_task = self.spawn_task(self._provision(), "provision")
         elif action is sm.Action.CANCEL_PROVISION:
-            if self._build is not None:
-                self._build.cancel()
+            self.environment.cancel_build()
             if self._provision_task is not None:
                 self._provision_task.cancel()
         elif action is sm.Action.SPAWN:
@@ -202,43 +205,15 @@ class ToolSupervisor:
                     await asyncio.sleep(delay)
                     continue
                 self.deps.before_start(self)
-                self.env_status = envs.status(self.tool.scan.path)
-                needs_env = self.env_status is not envs.EnvStatus.READY
+                needs_env = self.environment.refresh() is not envs.EnvStatus.READY
                 self.apply(sm.Start(self.deps.clock(), needs_environment=needs_env, manual=manual))
                 attempted, manual = True, False
                 continue
             await self.wait_for_change(deadline, "waiting for it to start")
 
     async def ensure_environment(self) -> None:
-        """Build the tool's environment unless it is ready; raises ``envs.BuildError``.
-
-        Starting the tool and validating it both need the environment; one lock per tool keeps
-        them from running two ``uv sync`` in one folder, and the second caller finds it ready.
-        """
-        async with self._environment_lock:
-            if envs.status(self.tool.scan.path) is envs.EnvStatus.READY:
-                self.env_status = envs.EnvStatus.READY
-                return
-            self.env_status = envs.EnvStatus.BUILDING
-            self.env_progress = "waiting for a free build slot"
-            self.notify()
-            try:
-                async with self.deps.builds:
-                    self._masker = self._secret_masker(read_dotenv(self.tool.scan.path / ".env"))
-                    self._build = envs.Build(self.tool.scan.path, self._on_build_line, self._masker)
-                    await self._build.run()
-            except envs.BuildError:
-                self.env_status = envs.EnvStatus.FAILED
-                raise
-            except asyncio.CancelledError:
-                self.env_status = envs.status(self.tool.scan.path)
-                raise
-            else:
-                self.env_status = envs.EnvStatus.READY
-            finally:
-                self._build = None
-                self.env_progress = None
-                self.notify()
+        """Build the tool's environment unless it is ready; raises ``envs.BuildError``."""
+        await self.environment.ensure()
 
     async def _provision(self) -> None:
         try:
@@ -252,11 +227,6 @@ class ToolSupervisor:
         spec = self.tool.scan.spec
         declared = [secret.key for secret in spec.secrets] if spec else []
         return SecretMasker(secret_values(dotenv, declared))
-
-    def _on_build_line(self, line: str) -> None:
-        self.log.write("build", line)
-        self.env_progress = line
-        self.deps.on_change(self)
 
     async def _start_process(self) -> None:
         self._spawning = True
@@ -410,8 +380,8 @@ class ToolSupervisor:
         """The tool's folder changed: take the new definition; a running tool restarts when idle."""
         self.tool = tool
         self.leases.set_exclusive(not self._spec_concurrent())
-        if self.env_status is not envs.EnvStatus.BUILDING:
-            self.env_status = envs.status(tool.scan.path)
+        self.environment.path = tool.scan.path
+        self.environment.refresh()
         self.apply(sm.FilesChanged(self.deps.clock()))
         if self.warm:
             if self.busy:
@@ -447,8 +417,8 @@ class ToolSupervisor:
             queued=self.leases.waiting_count,
             pinned=self.pinned,
             warm_keep_seconds=self.keep_seconds(),
-            environment_status=self.env_status.value,
-            environment_progress=self.env_progress,
+            environment_status=self.environment.status.value,
+            environment_progress=self.environment.progress,
             schema_drift=self.schema_drift,
         )
         return runtime_record(self.runtime, facts)
