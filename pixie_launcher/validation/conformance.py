@@ -3,7 +3,8 @@
 The answer is one flat JSON object keyed by output key (tool contract §4.2). A declared output
 that is missing or null leaves an empty card, and one of the wrong shape leaves a problem card,
 so both fail; a null progress is "amount unknown" and passes. Keys the tool.json does not
-declare are only a warning: streaming tools legitimately return a ``run_id``. Every problem is
+declare are only a warning, except ``run_id``: streaming tools written for the original Pixie
+echo it, as its validator required, and it is part of the run, not stray data. Every problem is
 listed, not just the first, so one validation run shows an author everything to fix; a single
 output reports at most ``MAX_PROBLEMS_PER_OUTPUT`` lines, since a chart with ten thousand bad
 points would otherwise bury the rest.
@@ -24,6 +25,8 @@ Status = Literal["pass", "warn", "fail"]
 MAX_PROBLEMS_PER_OUTPUT = 20
 NULL_ALLOWED = frozenset({"progress"})
 """Output types for which null is a value: a progress of null means "amount unknown"."""
+ECHOED_KEYS = frozenset({"run_id"})
+"""Answer keys that belong to the run rather than to an output, and so are no warning."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def output_conforms(spec: ToolSpec, body: object) -> Conformance:
             failing.append(output.key)
             problems += found
     declared = {output.key for output in spec.outputs}
-    extras = [str(key) for key in body if key not in declared]
+    extras = [str(key) for key in body if key not in declared and key not in ECHOED_KEYS]
     extra_lines = [f'"{key}": not declared in tool.json\'s outputs (a warning only)' for key in extras]
     if failing:
         return Conformance(

@@ -3,6 +3,9 @@
 It runs each fixture's inputs against a copy of the tool started for the purpose and rewrites
 ``expected_outputs`` with what the tool answers now. Without ``--yes`` it only reports what
 would change, so an author reviews a refresh before it replaces the values a test relies on.
+A fixture marked with a ``skip_reason`` is left alone (it is skipped on purpose, and its
+expected outputs may be what the author wants the tool to reach), and a fixture file that does
+not load is reported rather than silently passed over.
 """
 
 from __future__ import annotations
@@ -42,12 +45,14 @@ class FixtureRefresh:
 class RefreshOutcome:
     problem: str | None = None  # why nothing could be refreshed at all
     fixtures: list[FixtureRefresh] = field(default_factory=list)
+    unloadable: list[str] = field(default_factory=list)  # fixture files that could not be read
 
 
 async def update_fixtures(
     tool_dir: Path,
     *,
     names: Sequence[str] = (),
+    tags: Sequence[str] = (),
     write: bool = False,
     on_build_line: Callable[[str], None] = lambda _: None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -60,15 +65,24 @@ async def update_fixtures(
     if spec is None:
         return RefreshOutcome("tool.json has errors; `pixie validate` lists them.")
     reference = fx.load_reference(tool_dir, spec)
-    chosen = fx.select_fixtures(reference.fixtures, names)
+    selected = fx.select_fixtures(reference.fixtures, names, tags)
+    chosen = [fixture for fixture in selected if fixture.skip_reason is None]
+    held = [
+        FixtureRefresh(fixture.file_name, problem=f"left alone: it is skipped ({fixture.skip_reason})")
+        for fixture in selected
+        if fixture.skip_reason is not None
+    ]
     if not chosen:
+        filtered = " matching the filters" if names or tags else ""
         return RefreshOutcome(
-            "no fixture to refresh (reference/fixture_*.json" + (" matching it)." if names else ").")
+            f"no fixture to refresh (reference/fixture_*.json{filtered}, not skipped).",
+            held,
+            list(reference.errors),
         )
     environment = await venv_functional(tool_dir, True, builder(on_build_line))
     if environment.status == "fail":
         return RefreshOutcome(environment.message)
-    outcome = RefreshOutcome()
+    outcome = RefreshOutcome(fixtures=held, unloadable=list(reference.errors))
     dotenv = read_dotenv(tool_dir / ".env")
     masker = SecretMasker(secret_values(dotenv, [secret.key for secret in spec.secrets]))
     with tempfile.TemporaryDirectory(prefix="pixie-refresh-") as temp:

@@ -85,12 +85,15 @@ def skipped(name: str, message: str, details: Any = None) -> Check:
     return Check(name, "skip", message, details)
 
 
+_BLOCKED_HOW = {"fail": "failed", "skip": "was skipped"}
+
+
 def blocked_by(name: str, done: Mapping[str, Check]) -> Check | None:
     """A ``skip`` naming the first prerequisite of ``name`` that failed or was skipped, if any."""
     for needed in NEEDS.get(name, ()):
         earlier = done.get(needed)
         if earlier is None or earlier.status in ("fail", "skip"):
-            how = "failed" if earlier is not None and earlier.status == "fail" else "did not run"
+            how = "did not run" if earlier is None else _BLOCKED_HOW[earlier.status]
             return skipped(name, f"Skipped because {needed} {how}.")
     return None
 

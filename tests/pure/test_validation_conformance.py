@@ -471,14 +471,22 @@ ANSWERS = [
     (
         "extra-keys-warn",
         TWO,
-        {"run_id": "r1", "total": 1, "chart": GOOD_CHART, "debug": None},
+        {"run_id": "r1", "total": 1, "chart": GOOD_CHART, "debug": None, "extra": 2},
         "warn",
         "The declared outputs are all well formed, but the answer also has 2 undeclared keys: "
-        '"run_id", "debug".',
+        '"debug", "extra".',
         [
-            '"run_id": not declared in tool.json\'s outputs (a warning only)',
             '"debug": not declared in tool.json\'s outputs (a warning only)',
+            '"extra": not declared in tool.json\'s outputs (a warning only)',
         ],
+    ),
+    (
+        "an-echoed-run-id-is-no-warning",
+        TWO,
+        {"run_id": "r1", "total": 1, "chart": GOOD_CHART},
+        "pass",
+        "All 2 declared outputs are present and well formed.",
+        [],
     ),
     (
         "missing",
@@ -506,7 +514,6 @@ ANSWERS = [
             '"total": expected a number, got a string',
             '"chart": "series[0]" has 3 "y" values but 4 "x" values',
             '"chart": "series[0].y[2]" must be a number or null, got "3"',
-            '"run_id": not declared in tool.json\'s outputs (a warning only)',
         ],
     ),
 ]

@@ -44,7 +44,7 @@ def test_overall(statuses: list[str], expected: str) -> None:
         (
             "output_conforms",
             {"sample_input_run": skipped("sample_input_run", "-")},
-            "sample_input_run did not run",
+            "sample_input_run was skipped",
         ),
         (
             "tool_spawns",
