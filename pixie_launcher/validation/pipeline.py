@@ -113,7 +113,8 @@ async def validate_tool(tool_dir: Path, options: Options, edges: Edges) -> dict[
     draft.add(tool_json_parses(files.tool_json, files.parsed))
     draft.add(schemas_coherent(files.parsed))
     draft.add(pyproject_ok(files.pyproject))
-    draft.add(await venv_functional(tool_dir, options.build, edges.ensure_environment))
+    unbuildable = None if files.pyproject.ok else f"pyproject.toml {files.pyproject.problem}"
+    draft.add(await venv_functional(tool_dir, options.build, edges.ensure_environment, unbuildable))
     declared = [secret.key for secret in spec.secrets] if spec else []
     masker = SecretMasker(secret_values(files.dotenv, declared))
     if spec is not None:
@@ -135,12 +136,20 @@ async def validate_tool(tool_dir: Path, options: Options, edges: Edges) -> dict[
 
 
 async def venv_functional(
-    tool_dir: Path, build: bool, ensure_environment: Callable[[Path], Awaitable[None]]
+    tool_dir: Path,
+    build: bool,
+    ensure_environment: Callable[[Path], Awaitable[None]],
+    unbuildable: str | None = None,
 ) -> Check:
+    """``unbuildable`` says why no environment can be built (no readable pyproject.toml); one
+    that exists is still checked, since the tool may run from it."""
     name = "venv_functional"
     state = envs.status(tool_dir)
     built = False
-    if state is not envs.EnvStatus.READY and build:
+    if state is envs.EnvStatus.MISSING and unbuildable is not None:
+        why = f"The tool has no environment (.venv/bin/python), and none can be built: {unbuildable}."
+        return failed(name, why)
+    if state is not envs.EnvStatus.READY and build and unbuildable is None:
         try:
             await ensure_environment(tool_dir)
         except envs.BuildError as exc:

@@ -39,6 +39,7 @@ class FixtureRefresh:
     missing_keys: tuple[str, ...] = ()
     problem: str | None = None
     written: bool = False
+    held: str | None = None  # the skip_reason of a fixture left alone
 
 
 @dataclass
@@ -68,7 +69,7 @@ async def update_fixtures(
     selected = fx.select_fixtures(reference.fixtures, names, tags)
     chosen = [fixture for fixture in selected if fixture.skip_reason is None]
     held = [
-        FixtureRefresh(fixture.file_name, problem=f"left alone: it is skipped ({fixture.skip_reason})")
+        FixtureRefresh(fixture.file_name, held=fixture.skip_reason)
         for fixture in selected
         if fixture.skip_reason is not None
     ]

@@ -78,9 +78,8 @@ async def _run(args: argparse.Namespace) -> int:
     if args.update_fixtures:
         return await _update_fixtures(settings, args)
     async with running_launcher(settings) as launcher:
-        if launcher is None and not args.json:
-            print("Pixie is not running: validating here; the report will not be saved.", file=sys.stderr)
         if args.all:
+            _say_when_not_running(launcher, args)
             return await _validate_all(settings, launcher, args)
         assert args.tool_id is not None
         try:
@@ -91,6 +90,7 @@ async def _run(args: argparse.Namespace) -> int:
                 if path is None:
                     print(f"pixie: no tool {args.tool_id!r} in {settings.tools_dir}", file=sys.stderr)
                     return 2
+                _say_when_not_running(launcher, args)
                 report = await _validate_local(path, args)
         except WireError as exc:
             print(f"pixie: {exc.message}", file=sys.stderr)
@@ -102,6 +102,11 @@ async def _run(args: argparse.Namespace) -> int:
     return 1 if report["overall"] == "fail" else 0
 
 
+def _say_when_not_running(launcher: Launcher | None, args: argparse.Namespace) -> None:
+    if launcher is None and not args.json:
+        print("Pixie is not running: validating here; the report will not be saved.", file=sys.stderr)
+
+
 async def _validate_all(settings: Settings, launcher: Launcher | None, args: argparse.Namespace) -> int:
     if launcher is not None:
         listed = await launcher.call("tools.list")
@@ -110,8 +115,9 @@ async def _validate_all(settings: Settings, launcher: Launcher | None, args: arg
         targets = [(tool_id, path) for tool_id, path in _local_tools(settings)]
     reports = []
     for index, (tool_id, path) in enumerate(targets, start=1):
+        started = progress_line(index - 1, len(targets), f"validating {tool_id}")
         if not args.json:
-            print(progress_line(index - 1, len(targets), f"validating {tool_id}"), end="\r", file=sys.stderr)
+            print(started, end="\r", file=sys.stderr)
         try:
             if launcher is not None:
                 report = await _validate_remote(launcher, tool_id, args)
@@ -122,7 +128,9 @@ async def _validate_all(settings: Settings, launcher: Launcher | None, args: arg
             report = {"tool_id": tool_id, "overall": "fail", "error": exc.message, "checks": []}
         reports.append(report)
         if not args.json:
-            print(progress_line(index, len(targets), f"{tool_id}: {report['overall']}"), file=sys.stderr)
+            # Padded to cover the whole "validating" line it overwrites after the carriage return.
+            done = progress_line(index, len(targets), f"{tool_id}: {report['overall']}")
+            print(done.ljust(len(started)), file=sys.stderr)
     if args.json:
         print(json.dumps(reports, indent=2))
     else:
@@ -147,15 +155,20 @@ async def _update_fixtures(settings: Settings, args: argparse.Namespace) -> int:
     outcome = await update_fixtures(
         path,
         names=tuple(args.fixture or ()),
+        tags=tuple(args.tag or ()),
         write=args.yes,
         on_build_line=lambda line: print(f"  uv: {line}", file=sys.stderr),
     )
+    for problem in outcome.unloadable:
+        print(f"not refreshed: {problem}", file=sys.stderr)
     if outcome.problem:
         print(f"pixie: {outcome.problem}", file=sys.stderr)
         return 2
-    failed = False
+    failed = bool(outcome.unloadable)
     for item in outcome.fixtures:
-        if item.problem:
+        if item.held is not None:
+            print(f"{item.file_name}: left alone, since it is skipped ({item.held})")
+        elif item.problem:
             failed = True
             print(f"{item.file_name}: could not run: {item.problem}")
         elif not item.changed_keys:

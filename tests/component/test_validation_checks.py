@@ -270,6 +270,13 @@ CASES = [
         options=Options(build=False),
     ),
     Case(
+        "no pyproject.toml and no environment",
+        {"folder_structure": "fail", "pyproject_ok": "skip", "venv_functional": "fail"}
+        | {"tool_spawns": "skip", **NOT_STARTED},
+        {"venv_functional": "none can be built: pyproject.toml"},
+        edits=(remove("pyproject.toml"), remove(".venv")),
+    ),
+    Case(
         "no entrypoint",
         {"folder_structure": "fail", "tool_spawns": "skip", **NOT_STARTED},
         {"folder_structure": "main.py", "tool_spawns": "main.py"},
