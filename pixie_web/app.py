@@ -11,6 +11,7 @@ from quart.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from pixie_web import filters
+from pixie_web.assets import find_assets
 from pixie_web.context import PixieApp, WebState
 from pixie_web.errors import api_error, from_wire_error, respond_error, wants_json
 from pixie_web.guard import GuardMiddleware, allowed_hosts
@@ -66,6 +67,20 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
     app.config["BODY_TIMEOUT"] = 600  # a large upload on a slow disk
     app.json = FastJSON(app)
     filters.install(app)
+    app.jinja_env.globals["assets"] = find_assets()
+
+    @app.context_processor
+    async def shell_context() -> dict[str, Any]:
+        """The sidebar and appearance every page draws (cached in ``Shell``; see shell.py)."""
+        shell = app.pixie.shell
+        view_args = request.view_args or {}
+        return {
+            "appearance": await shell.appearance(),
+            "sidebar": await shell.sidebar(),
+            "active_tool_id": view_args.get("tool_id"),
+            "active_page": request.endpoint,
+        }
+
     modules = (api_system, api_tools, api_validation, api_runs, api_artefacts, pages, tool_page, tool_runs)
     for module in modules:
         app.register_blueprint(module.blueprint)

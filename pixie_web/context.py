@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 from quart import Quart, current_app
 
 from pixie_web.peers import Peers
+from pixie_web.shell import Shell
 from shared.config import Settings
 
 if TYPE_CHECKING:
@@ -23,6 +24,10 @@ class WebState:
     runner: Runner
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     streams: dict[str, StreamRun] = field(default_factory=dict)
+    shell: Shell = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.shell = Shell(self.peers)
 
 
 class PixieApp(Quart):

@@ -34,6 +34,27 @@ COLUMNS = (
 )
 
 
+BRIEF_COLUMNS = (
+    "id, tool_id, status, started_at, finished_at, duration_ms, inputs_json, error, starred, label"
+)
+
+
+def brief_run_dict(row: sqlite3.Row) -> dict[str, Any]:
+    """A run for lists: no outputs and no stderr, which can be megabytes per run."""
+    return {
+        "id": row["id"],
+        "tool_id": row["tool_id"],
+        "status": row["status"],
+        "started_at": row["started_at"],
+        "finished_at": row["finished_at"],
+        "duration_ms": row["duration_ms"],
+        "inputs": from_json(row["inputs_json"]),
+        "error": row["error"],
+        "starred": bool(row["starred"]),
+        "label": row["label"],
+    }
+
+
 def run_dict(row: sqlite3.Row) -> dict[str, Any]:
     return {
         "id": row["id"],
@@ -162,8 +183,10 @@ async def get_run(db: Database, args: Args) -> dict[str, Any]:
 
 @OPS.op("runs.list")
 async def list_runs(db: Database, args: Args) -> dict[str, Any]:
-    """Newest first, ``limit`` at a time; pass ``next_before`` back as ``before`` for the next page."""
+    """Newest first, ``limit`` at a time; pass ``next_before`` back as ``before`` for the next page.
+    ``brief`` leaves out outputs and stderr (see ``brief_run_dict``)."""
     tool_id = args.text("tool_id", default=None, max_length=rules.TOOL_ID_MAX)
+    brief = args.boolean("brief", default=False)
     status = args.text("status", default=None, choices=STATUSES)
     limit = args.integer("limit", default=20, minimum=1, maximum=200)
     before = args.text("before", default=None, max_length=512)
@@ -183,12 +206,14 @@ async def list_runs(db: Database, args: Args) -> dict[str, Any]:
     where = f"WHERE {' AND '.join(terms)}" if terms else ""
     async with db.read() as tx:
         rows = await tx.all(
-            f"SELECT {COLUMNS} FROM runs {where} ORDER BY started_at DESC, id DESC LIMIT ?",
+            f"SELECT {BRIEF_COLUMNS if brief else COLUMNS} FROM runs {where} "
+            "ORDER BY started_at DESC, id DESC LIMIT ?",
             (*params, limit + 1),
         )
     page = rows[:limit]
     next_before = encode_cursor(page[-1]["started_at"], page[-1]["id"]) if len(rows) > limit else None
-    return {"items": [run_dict(row) for row in page], "next_before": next_before}
+    as_dict = brief_run_dict if brief else run_dict
+    return {"items": [as_dict(row) for row in page], "next_before": next_before}
 
 
 @OPS.op("runs.update")

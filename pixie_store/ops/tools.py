@@ -65,6 +65,17 @@ async def list_states(db: Database, args: Args) -> dict[str, Any]:
     return {"items": [state_dict(row) for row in rows]}
 
 
+@OPS.op("tools.flags.list")
+async def list_flags(db: Database, args: Args) -> dict[str, Any]:
+    """Each stored tool's flags only, for the sidebar drawn on every page: last inputs can hold
+    uploaded files, far too much to fetch per page."""
+    args.done()
+    columns = ", ".join(FLAGS)
+    async with db.read() as tx:
+        rows = await tx.all(f"SELECT tool_id, {columns} FROM tool_state ORDER BY tool_id")
+    return {"items": {row["tool_id"]: {flag: bool(row[flag]) for flag in FLAGS} for row in rows}}
+
+
 @OPS.op("tools.state.update")
 async def update_state(db: Database, args: Args) -> dict[str, Any]:
     """Upsert: only the fields given change; the rest keep their stored (or default) values."""

@@ -29,7 +29,7 @@ async def tool_page(tool_id: str) -> str:
     except WireError:
         pass
     await state().runner.settled()
-    runs = (await peers.store.call("runs.list", {"tool_id": tool.id, "limit": 20}))["items"]
+    runs = (await peers.store.call("runs.list", {"tool_id": tool.id, "limit": 20, "brief": True}))["items"]
     return await render_template(
         "tool.html",
         tool=tool,

@@ -181,7 +181,7 @@ async def _find_run(run_id: str, tool_id: str) -> dict[str, Any] | None:
 @requires(STORE, LAUNCHER)
 async def history(tool_id: str) -> Response:
     tool = find_tool(state().peers, tool_id)
-    args: dict[str, Any] = {"tool_id": tool.id, "limit": HISTORY_PAGE}
+    args: dict[str, Any] = {"tool_id": tool.id, "limit": HISTORY_PAGE, "brief": True}
     if request.args.get("before"):
         args["before"] = request.args["before"]
     await state().runner.settled()

@@ -74,6 +74,7 @@ BAD_ARGUMENTS: list[tuple[str, dict[str, Any], str]] = [
     ("runs.delete", {"run_id": 1}, "run_id"),
     ("tools.state.get", {}, "tool_id"),
     ("tools.state.list", {"tool_id": "x"}, "tool_id"),
+    ("tools.flags.list", {"tool_id": "x"}, "tool_id"),
     ("tools.state.update", {"tool_id": "t", "favourite": 1}, "favourite"),
     ("tools.state.update", {"tool_id": "t", "pinned_warm": "true"}, "pinned_warm"),
     ("tools.state.update", {"tool_id": "t", "overrides": "fast"}, "overrides"),
@@ -413,6 +414,11 @@ async def test_tool_state_defaults_and_upsert(store: StoreHarness, clock: FakeCl
     await store.call("tools.state.update", {"tool_id": "csv"})
     assert [item["tool_id"] for item in (await store.call("tools.state.list"))["items"]] == ["csv", "lorenz"]
     assert await store.call("tools.state.get", {"tool_id": "lorenz"}) == state
+    flags = (await store.call("tools.flags.list"))["items"]
+    assert flags == {
+        "csv": {"favourite": False, "pinned": False, "pinned_warm": False, "archived": False},
+        "lorenz": {"favourite": False, "pinned": True, "pinned_warm": True, "archived": True},
+    }
 
 
 async def test_tool_tags(store: StoreHarness) -> None:
