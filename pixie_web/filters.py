@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from quart import Quart
@@ -54,7 +55,22 @@ def input_summary(inputs: Any) -> str:
     return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
 
 
+_SPEC_ERROR = re.compile(r'^tool\.json: (?P<field>[\w.\[\]]+(?: \(key "[^"]*"\))?): (?P<message>.+)$', re.S)
+
+
+def spec_error_parts(line: str) -> dict[str, str]:
+    """``tool.json: inputs[0].type (key "n"): unknown type`` → the field and the message, for a
+    table of a broken tool's problems; any other line (invalid JSON, say) is all message."""
+    match = _SPEC_ERROR.match(line)
+    if match is None:
+        return {"field": "tool.json", "message": line.removeprefix("tool.json: ")}
+    return {"field": match["field"], "message": match["message"]}
+
+
 def install(app: Quart) -> None:
     app.jinja_env.filters.update(
-        run_status_text=run_status_text, failure_title=failure_title, input_summary=input_summary
+        run_status_text=run_status_text,
+        failure_title=failure_title,
+        input_summary=input_summary,
+        spec_error_parts=spec_error_parts,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,6 +24,7 @@ from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.runs.artefacts import resolve_references
 from pixie_web.runs.outcome import RunResult
 from pixie_web.runs.streaming import StreamRun, start_stream
+from pixie_web.tool_context import head_and_history
 from pixie_web.tools import Tool, find_tool
 from shared.toolstream.events import is_streaming
 from shared.toolstream.sse import format_comment, format_event
@@ -30,6 +32,8 @@ from shared.wire import WireError
 
 blueprint = Blueprint("tool_runs", __name__)
 HISTORY_PAGE = 20
+RUN_ID_FIELD = "_pixie_run_id"
+PROPOSED_RUN_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def _is_htmx() -> bool:
@@ -70,6 +74,7 @@ async def render_result(tool: Tool, result: RunResult) -> Response:
 async def run(tool_id: str) -> Response:
     tool = find_tool(state().peers, tool_id)
     posted = (await request.form).to_dict(flat=False)
+    proposed_id = _proposed_run_id(tool, posted)
     coerced = coerce_form(tool.spec, posted, await _uploads())
     if not coerced.ok:
         fields = render_form_fields(tool.spec, redisplay_values(tool.spec, posted, coerced), coerced.errors)
@@ -77,14 +82,23 @@ async def run(tool_id: str) -> Response:
         return await _html("runs/invalid.html", 422, headers, tool=tool, errors=coerced.errors, fields=fields)
     current = state()
     if is_streaming(tool.spec):
-        stream = await start_stream(current, tool, coerced.inputs)
+        stream = await start_stream(current, tool, coerced.inputs, proposed_id)
         headers = {"X-Pixie-Run-Id": stream.run_id, "X-Pixie-Run-Status": "running"}
         panel = render_panel(tool.spec, None)
         return await _html(
             "runs/streaming.html", headers=headers, tool=tool, run_id=stream.run_id, panel=panel
         )
-    result = await current.runner.run(tool.record, tool.spec, coerced.inputs)
+    result = await current.runner.run(tool.record, tool.spec, coerced.inputs, proposed_id)
     return await render_result(tool, result)
+
+
+def _proposed_run_id(tool: Tool, posted: dict[str, list[str]]) -> str | None:
+    """The run id the page chose (``_pixie_run_id``), so that its Cancel button can name the run
+    while the request is still waiting for the answer; ignored unless it is a well-formed id."""
+    if any(item.key == RUN_ID_FIELD for item in tool.spec.inputs):
+        return None  # the tool's own input of that name wins
+    proposed = (posted.pop(RUN_ID_FIELD, None) or [""])[0]
+    return proposed if PROPOSED_RUN_ID.fullmatch(proposed) else None
 
 
 async def _sse_html(stream: StreamRun, tool: Tool) -> AsyncIterator[bytes]:
@@ -204,4 +218,5 @@ async def replay(tool_id: str, run_id: str) -> Response:
     )
     fields = render_form_fields(tool.spec, form_values(tool.spec, record["inputs"] or {}), {})
     panel = render_panel(tool.spec, outputs) if outputs is not None else None
-    return await _html("runs/replay.html", tool=tool, run=record, fields=fields, panel=panel)
+    extras = await head_and_history(state(), tool.record)
+    return await _html("runs/replay.html", tool=tool, run=record, fields=fields, panel=panel, **extras)

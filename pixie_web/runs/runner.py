@@ -73,8 +73,12 @@ class Runner:
 
     # -- a run that answers with its outputs ----------------------------------------------------------
 
-    async def run(self, tool: Mapping[str, Any], spec: ToolSpec, inputs: Mapping[str, Any]) -> RunResult:
-        run_id = uuid.uuid4().hex
+    async def run(
+        self, tool: Mapping[str, Any], spec: ToolSpec, inputs: Mapping[str, Any], run_id: str | None = None
+    ) -> RunResult:
+        """Run the tool; ``run_id`` is the page's proposed id (see ``records.open``)."""
+        if run_id is None or run_id in self.active:
+            run_id = uuid.uuid4().hex
         task = asyncio.create_task(self._execute(tool, spec, inputs, run_id), name=f"run-{run_id}")
         self.adopt(task)
         return await asyncio.shield(task)

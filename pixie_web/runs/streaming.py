@@ -261,9 +261,13 @@ class StreamRun:
 STREAMS_KEPT_FOR = 300.0  # seconds a finished stream stays available to late subscribers
 
 
-async def start_stream(current: WebState, tool: Tool, inputs: Mapping[str, Any]) -> StreamRun:
+async def start_stream(
+    current: WebState, tool: Tool, inputs: Mapping[str, Any], run_id: str | None = None
+) -> StreamRun:
     """Record the run, start it, and register it for ``follow()``ers."""
-    run_id = await current.runner.records.open(tool.record, tool.spec, inputs)
+    if run_id in current.streams or run_id in current.runner.active:
+        run_id = None
+    run_id = await current.runner.records.open(tool.record, tool.spec, inputs, run_id)
     stream = StreamRun(current.runner, tool.record, tool.spec, inputs, run_id, current.stopping)
     now = time.monotonic()
     for old_id, old in list(current.streams.items()):

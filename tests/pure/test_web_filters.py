@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from pixie_web.filters import failure_title, input_summary, run_status_text
+from pixie_web.filters import failure_title, input_summary, run_status_text, spec_error_parts
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,24 @@ def test_words() -> None:
     assert run_status_text("weird") == "weird"
     assert failure_title("timeout") == "The run took too long"
     assert failure_title("other") == "The run failed"
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        (
+            'tool.json: inputs[0].type (key "n"): unknown input type "dial"',
+            'inputs[0].type (key "n")',
+            'unknown input type "dial"',
+        ),
+        ("tool.json: max_runtime_seconds: must be an integer", "max_runtime_seconds", "must be an integer"),
+        (
+            "tool.json: invalid JSON at line 1, column 12: Expecting value",
+            "tool.json",
+            "invalid JSON at line 1, column 12: Expecting value",
+        ),
+        ("something else entirely", "tool.json", "something else entirely"),
+    ],
+)
+def test_spec_error_parts(line: str, field: str, message: str) -> None:
+    assert spec_error_parts(line) == {"field": field, "message": message}

@@ -1,0 +1,127 @@
+// Running a tool from its page: the busy state, the elapsed time, Cancel, and Ctrl+Enter.
+//
+// The form posts with htmx and the server answers with the output panel. Before each post the
+// page picks the run's id (`_pixie_run_id`), so Cancel can name the run while the post is
+// still waiting for its answer. A run is over when a final `#run-status` arrives: at once for
+// an ordinary run, or at the stream's `done` event for a streaming one.
+(function () {
+  "use strict";
+
+  const TICK_MS = 100;
+  let timer = null;
+
+  function newRunId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  function runForm() {
+    return document.querySelector("form[data-run-form]");
+  }
+
+  function setBusy(form, busy) {
+    form.classList.toggle("is-running", busy);
+    form.setAttribute("aria-busy", busy ? "true" : "false");
+    for (const button of form.querySelectorAll(".run-button")) {
+      button.disabled = busy;
+    }
+    const elapsed = form.querySelector("[data-elapsed]");
+    window.clearInterval(timer);
+    timer = null;
+    if (busy && elapsed) {
+      const started = performance.now();
+      elapsed.textContent = "0.0 s";
+      timer = window.setInterval(() => {
+        elapsed.textContent = ((performance.now() - started) / 1000).toFixed(1) + " s";
+      }, TICK_MS);
+    }
+  }
+
+  // The id goes in before htmx reads the form (capture phase, ahead of htmx's own listener).
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      if (form instanceof HTMLFormElement && form.matches("[data-run-form]")) {
+        const field = form.querySelector("[data-run-id-field]");
+        if (field) {
+          field.value = newRunId();
+        }
+      }
+    },
+    true
+  );
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt;
+    if (form instanceof HTMLFormElement && form.matches("[data-run-form]")) {
+      setBusy(form, true);
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt;
+    if (!(form instanceof HTMLFormElement) || !form.matches("[data-run-form]")) {
+      return;
+    }
+    const streaming = document.querySelector("#output-panel #run-status[data-status='running']");
+    if (!streaming) {
+      setBusy(form, false);
+    }
+    if (!event.detail.successful) {
+      Pixie.announce("The run could not be started: Pixie did not answer.");
+    }
+  });
+
+  // A final status (not "running") ends the run, whichever way it arrived.
+  Pixie.register("#run-status", (status) => {
+    if (status.dataset.status === "running") {
+      return;
+    }
+    const form = runForm();
+    if (form) {
+      setBusy(form, false);
+    }
+    Pixie.announce(status.textContent.replace(/\s+/g, " ").trim());
+    document.dispatchEvent(
+      new CustomEvent("pixie:run-finished", {
+        detail: { runId: status.dataset.runId, status: status.dataset.status || "" },
+      })
+    );
+  });
+
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("[data-cancel-run]") : null;
+    if (!button) {
+      return;
+    }
+    const form = button.closest("form[data-run-form]");
+    const field = form && form.querySelector("[data-run-id-field]");
+    if (!form || !field || !field.value) {
+      return;
+    }
+    button.disabled = true;
+    const body = new URLSearchParams({ run_id: field.value });
+    fetch("/tool/" + encodeURIComponent(form.dataset.toolId) + "/cancel", { method: "POST", body })
+      .catch(() => Pixie.announce("Cancelling failed: Pixie did not answer."))
+      .finally(() => {
+        button.disabled = false;
+      });
+    Pixie.announce("Cancelling…");
+  });
+
+  // Ctrl/Cmd+Enter runs the tool from anywhere in its form.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) {
+      return;
+    }
+    const form = event.target instanceof Element ? event.target.closest("form[data-run-form]") : null;
+    if (form && !form.classList.contains("is-running")) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  window.PixieRun = { newRunId };
+})();

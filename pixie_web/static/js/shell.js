@@ -1,0 +1,217 @@
+// The sidebar's search box, the "/" shortcut, and the Ctrl/Cmd-K quick switcher.
+//
+// The search filters the server-drawn list in place (each item carries its words in
+// data-search), and filters again whenever the list is redrawn by the /tools-changed poll.
+// The switcher is a small dialog over the same list, so it never disagrees with the sidebar.
+(function () {
+  "use strict";
+
+  // -- sidebar search ------------------------------------------------------------------------
+
+  function searchBox() {
+    return document.getElementById("tool-search");
+  }
+
+  function filterSidebar() {
+    const box = searchBox();
+    const nav = document.getElementById("tool-nav");
+    if (!box || !nav) {
+      return;
+    }
+    const query = box.value.trim().toLowerCase();
+    let shown = 0;
+    for (const item of nav.querySelectorAll("li[data-search]")) {
+      const match = !query || fuzzyScore(query, item.dataset.search || "") !== null;
+      item.hidden = !match;
+      shown += match ? 1 : 0;
+    }
+    for (const group of nav.querySelectorAll(".tool-group")) {
+      group.hidden = !group.querySelector("li[data-search]:not([hidden])");
+    }
+    const none = nav.querySelector(".sidebar-nomatch");
+    if (none) {
+      none.hidden = shown > 0 || !query;
+    }
+  }
+
+  Pixie.register("[data-sidebar-search]", (form) => {
+    const box = form.querySelector("input");
+    box.addEventListener("input", filterSidebar);
+    form.addEventListener("submit", (event) => {
+      // Enter opens the first tool still listed.
+      event.preventDefault();
+      const first = document.querySelector("#tool-nav li[data-search]:not([hidden]) a");
+      if (first) {
+        window.location.href = first.href;
+      }
+    });
+  });
+
+  // A list redrawn by the poll is a new #tool-nav: keep it filtered by what is typed.
+  Pixie.register("#tool-nav", () => filterSidebar());
+
+  // -- fuzzy matching -------------------------------------------------------------------------
+
+  // The letters of the query in order; consecutive letters and word starts score higher.
+  // Returns null when the query's letters are not all there.
+  function fuzzyScore(query, text) {
+    let score = 0;
+    let position = 0;
+    let previous = -2;
+    for (const letter of query) {
+      if (letter === " ") {
+        continue;
+      }
+      const found = text.indexOf(letter, position);
+      if (found < 0) {
+        return null;
+      }
+      score += found === previous + 1 ? 3 : 1;
+      if (found === 0 || /[\s\-_]/.test(text[found - 1])) {
+        score += 2;
+      }
+      previous = found;
+      position = found + 1;
+    }
+    return score - text.length / 100;
+  }
+
+  // -- quick switcher -------------------------------------------------------------------------
+
+  let dialog = null;
+
+  function tools() {
+    return Array.from(document.querySelectorAll("#tool-nav li[data-tool-id]")).map((item) => {
+      const link = item.querySelector("a");
+      return {
+        id: item.dataset.toolId,
+        name: (item.querySelector(".tool-link-name") || link).textContent.trim(),
+        words: item.dataset.search || "",
+        href: link.getAttribute("href"),
+      };
+    });
+  }
+
+  function buildDialog() {
+    const element = document.createElement("dialog");
+    element.className = "switcher";
+    element.setAttribute("aria-label", "Go to a tool");
+    element.innerHTML =
+      '<form method="dialog" class="switcher-form">' +
+      '<label class="visually-hidden" for="switcher-input">Go to a tool</label>' +
+      '<input id="switcher-input" type="text" role="combobox" aria-expanded="true" ' +
+      'aria-controls="switcher-list" aria-autocomplete="list" autocomplete="off" spellcheck="false" ' +
+      'placeholder="Go to a tool…">' +
+      '<ul id="switcher-list" role="listbox" aria-label="Tools"></ul>' +
+      '<p class="switcher-hint"><kbd>↑</kbd> <kbd>↓</kbd> to choose, <kbd>Enter</kbd> to open, ' +
+      "<kbd>Esc</kbd> to close</p></form>";
+    document.body.appendChild(element);
+    const input = element.querySelector("input");
+    const list = element.querySelector("ul");
+    let matches = [];
+    let chosen = 0;
+
+    function draw() {
+      const query = input.value.trim().toLowerCase();
+      matches = tools()
+        .map((tool) => ({ tool, score: query ? fuzzyScore(query, tool.words) : 0 }))
+        .filter((match) => match.score !== null)
+        .sort((a, b) => b.score - a.score || a.tool.name.localeCompare(b.tool.name))
+        .map((match) => match.tool);
+      chosen = Math.min(chosen, Math.max(matches.length - 1, 0));
+      list.replaceChildren(
+        ...matches.map((tool, index) => {
+          const option = document.createElement("li");
+          option.id = "switcher-option-" + index;
+          option.setAttribute("role", "option");
+          option.setAttribute("aria-selected", index === chosen ? "true" : "false");
+          option.textContent = tool.name;
+          option.addEventListener("mousedown", (event) => {
+            event.preventDefault();
+            open(index);
+          });
+          return option;
+        })
+      );
+      if (!matches.length) {
+        const empty = document.createElement("li");
+        empty.className = "switcher-empty";
+        empty.textContent = "No tool matches.";
+        list.appendChild(empty);
+        input.removeAttribute("aria-activedescendant");
+      } else {
+        input.setAttribute("aria-activedescendant", "switcher-option-" + chosen);
+        const current = list.children[chosen];
+        if (current && current.scrollIntoView) {
+          current.scrollIntoView({ block: "nearest" });
+        }
+      }
+    }
+
+    function open(index) {
+      const tool = matches[index];
+      if (tool) {
+        element.close();
+        window.location.href = tool.href;
+      }
+    }
+
+    input.addEventListener("input", () => {
+      chosen = 0;
+      draw();
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        chosen = matches.length ? (chosen + step + matches.length) % matches.length : 0;
+        draw();
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        open(chosen);
+      }
+    });
+    element.addEventListener("click", (event) => {
+      if (event.target === element) {
+        element.close(); // a click on the backdrop
+      }
+    });
+    element.draw = draw;
+    return element;
+  }
+
+  function openSwitcher() {
+    dialog = dialog || buildDialog();
+    const input = dialog.querySelector("input");
+    input.value = "";
+    dialog.draw();
+    if (!dialog.open) {
+      dialog.showModal();
+    }
+    input.focus();
+  }
+
+  function typing(target) {
+    return (
+      target instanceof HTMLElement &&
+      (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) ||
+        !!target.closest(".CodeMirror"))
+    );
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "k") {
+      event.preventDefault();
+      openSwitcher();
+    } else if (event.key === "/" && !event.ctrlKey && !event.metaKey && !typing(event.target)) {
+      const box = searchBox();
+      if (box) {
+        event.preventDefault();
+        box.focus();
+        box.select();
+      }
+    }
+  });
+
+  window.PixieShell = { openSwitcher, fuzzyScore };
+})();
