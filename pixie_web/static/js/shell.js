@@ -47,8 +47,35 @@
     });
   });
 
-  // A list redrawn by the poll is a new #tool-nav: keep it filtered by what is typed.
-  Pixie.register("#tool-nav", () => filterSidebar());
+  // The open tool's header shows the same live dot and badge as its sidebar entry.
+  function syncHeader(nav) {
+    const page = document.querySelector(".tool-page[data-tool-id]");
+    const item = page && nav.querySelector(`li[data-tool-id="${CSS.escape(page.dataset.toolId)}"]`);
+    if (!item) {
+      return;
+    }
+    const dot = item.querySelector("[data-dot]");
+    const state = page.querySelector(".tool-head .tool-state");
+    if (dot && state) {
+      state.replaceChildren(dot.cloneNode(true), document.createTextNode(" " + dot.title));
+    }
+    const badge = item.querySelector("[data-badge]");
+    const headBadge = page.querySelector(".tool-head [data-badge]");
+    if (badge && headBadge) {
+      headBadge.className = badge.className;
+      headBadge.dataset.badge = badge.dataset.badge;
+      headBadge.textContent = badge.title;
+    }
+  }
+
+  // A list redrawn by the poll is a new #tool-nav: keep it filtered by what is typed, and
+  // bring the open tool's header up to date.
+  Pixie.register("#tool-nav", (nav) => {
+    filterSidebar();
+    if (document.readyState !== "loading" && nav.dataset.version) {
+      syncHeader(nav);
+    }
+  });
 
   // -- fuzzy matching -------------------------------------------------------------------------
 
