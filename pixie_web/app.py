@@ -22,6 +22,7 @@ from pixie_web.routes import (
     api_system,
     api_tools,
     api_validation,
+    library,
     pages,
     tool_page,
     tool_runs,
@@ -81,7 +82,17 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
             "active_page": request.endpoint,
         }
 
-    modules = (api_system, api_tools, api_validation, api_runs, api_artefacts, pages, tool_page, tool_runs)
+    modules = (
+        api_system,
+        api_tools,
+        api_validation,
+        api_runs,
+        api_artefacts,
+        pages,
+        tool_page,
+        tool_runs,
+        library,
+    )
     for module in modules:
         app.register_blueprint(module.blueprint)
 
