@@ -11,7 +11,7 @@ from quart.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from pixie_web import filters
-from pixie_web.assets import find_assets
+from pixie_web.assets import CACHE_FOREVER, build_assets, vendor_urls
 from pixie_web.context import PixieApp, WebState
 from pixie_web.errors import api_error, from_wire_error, respond_error, wants_json
 from pixie_web.guard import GuardMiddleware, allowed_hosts
@@ -22,6 +22,7 @@ from pixie_web.routes import (
     api_system,
     api_tools,
     api_validation,
+    autocomplete,
     library,
     pages,
     tool_page,
@@ -68,7 +69,19 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
     app.config["BODY_TIMEOUT"] = 600  # a large upload on a slow disk
     app.json = FastJSON(app)
     filters.install(app)
-    app.jinja_env.globals["assets"] = find_assets()
+    assets = build_assets()
+    app.jinja_env.globals["assets"] = assets
+    app.jinja_env.globals["vendor"] = vendor_urls()
+
+    @app.get("/assets/<name>")
+    async def page_asset(name: str) -> Response:
+        """The joined stylesheet and script (see assets.py), cached by the browser for good."""
+        bundle = assets.find(name)
+        if bundle is None:
+            return await respond_error(404, "NOT_FOUND", "There is nothing at this address.", "Not found")
+        response = Response(bundle.body, content_type=bundle.media_type)
+        response.headers["Cache-Control"] = CACHE_FOREVER
+        return response
 
     @app.context_processor
     async def shell_context() -> dict[str, Any]:
@@ -92,6 +105,7 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
         tool_page,
         tool_runs,
         library,
+        autocomplete,
     )
     for module in modules:
         app.register_blueprint(module.blueprint)
@@ -131,6 +145,12 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if (
+            request.path.startswith("/static/vendor/")
+            and request.args.get("v")
+            and response.status_code == 200
+        ):
+            response.headers["Cache-Control"] = CACHE_FOREVER  # the ?v= is the file's own hash
         return response
 
     app.asgi_app = GuardMiddleware(app.asgi_app, allowed_hosts(settings.host, settings.port))  # type: ignore[method-assign]

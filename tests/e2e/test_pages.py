@@ -40,10 +40,18 @@ def test_every_page_is_offline_and_themed_from_the_store(pixie: PixieSystem) -> 
     page = pixie.get("/tool/first").text
     assert '<html lang="en" data-theme="system" data-accent="indigo" data-density="comfortable">' in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page), "a page must load nothing from elsewhere"
-    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page):
+    for asset in re.findall(r'(?:src|href)="(/(?:static|assets)/[^"]+)"', page):
         assert pixie.get(asset).status_code == 200, asset
-    assert "/static/vendor/htmx/htmx.min.js" in page
-    assert re.search(r"/static/css/pixie\.css\?v=[0-9a-f]{12}", page)
+    htmx = re.search(r'src="(/static/vendor/htmx/htmx\.min\.js\?v=[0-9a-f]{12})"', page)
+    assert htmx
+    assert "immutable" in pixie.get(htmx.group(1)).headers["cache-control"]
+    bundles = re.findall(r'(?:src|href)="(/assets/pixie\.[0-9a-f]{16}\.(?:css|js))"', page)
+    assert len(bundles) == 2
+    for bundle in bundles:
+        served = pixie.get(bundle)
+        assert "immutable" in served.headers["cache-control"]
+        assert b"/* js/pixie.js */" in served.content or b"/* css/pixie.css */" in served.content
+    assert pixie.get("/assets/pixie.0000000000000000.js").status_code == 404
 
 
 def test_the_sidebar_groups_tools_and_marks_the_open_one(pixie: PixieSystem) -> None:
