@@ -96,6 +96,9 @@ PACKAGES: tuple[Package, ...] = (
     # The "common" bundle: about 40 languages (python, javascript, json, yaml, sql, bash, ...).
     Package("@highlightjs/cdn-assets", "highlight", ("highlight.min.js",)),
     Package("axe-core", "axe-core", ("axe.min.js",)),
+    # The land outline at 1:110m (Natural Earth, public domain; the package is ISC) as TopoJSON: the
+    # maps' offline base layer, decoded in the browser by js/outputs/maps-world.js. No tiles by default.
+    Package("world-atlas", "world-atlas", ("land-110m.json",)),
 )
 
 

@@ -14,10 +14,9 @@
 
   const widgets = [];
   const loading = new Map();
-  const READY = "pixieReady";
 
   function register(selector, setup) {
-    widgets.push({ selector, setup });
+    widgets.push({ selector, setup, done: new WeakSet() });
     if (document.readyState !== "loading") {
       init(document);
     }
@@ -25,17 +24,16 @@
 
   function init(root) {
     const scope = root || document;
-    for (const { selector, setup } of widgets) {
+    for (const { selector, setup, done } of widgets) {
       const found = Array.from(scope.querySelectorAll(selector));
       if (scope instanceof Element && scope.matches(selector)) {
         found.unshift(scope);
       }
       for (const element of found) {
-        const done = (element.dataset[READY] || "").split(" ");
-        if (done.includes(selector)) {
+        if (done.has(element)) {
           continue;
         }
-        element.dataset[READY] = (element.dataset[READY] ? element.dataset[READY] + " " : "") + selector;
+        done.add(element);
         try {
           const result = setup(element);
           if (result && typeof result.catch === "function") {
