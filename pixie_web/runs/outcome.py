@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -58,11 +59,22 @@ def status_of(failure: Failure | None) -> str:
     return {"timeout": "timeout", "cancelled": "cancelled"}.get(failure.kind, "error")
 
 
-def timeout_failure(spec: ToolSpec) -> Failure:
+def run_limit(spec: ToolSpec, lease: Mapping[str, Any]) -> float:
+    """Seconds a run may take, grace included: the launcher's lease says, since it knows a limit
+    set on the tool's settings page as well as tool.json's ``max_runtime_seconds``."""
+    given = lease.get("expires_in")
+    if isinstance(given, int | float) and not isinstance(given, bool) and given > 0:
+        return float(given)
+    return float(spec.max_runtime_seconds + RUNTIME_GRACE)
+
+
+def timeout_failure(limit: float) -> Failure:
+    """``limit`` is ``run_limit``'s answer: the run's maximum plus the grace."""
     return Failure(
         "timeout",
-        f"The tool did not answer within its limit of {spec.max_runtime_seconds} s "
-        f"(max_runtime_seconds in tool.json) plus {RUNTIME_GRACE:g} s, so Pixie stopped it.",
+        f"The tool did not answer within its limit of {limit - RUNTIME_GRACE:g} s "
+        f"(max_runtime_seconds, from tool.json or the tool's settings) plus {RUNTIME_GRACE:g} s, "
+        "so Pixie stopped it.",
     )
 
 

@@ -24,11 +24,11 @@ import httpx
 from pixie_web.peers import Peers
 from pixie_web.runs.keeping import Keeper
 from pixie_web.runs.outcome import (
-    RUNTIME_GRACE,
     ActiveRun,
     Failure,
     RunResult,
     read_response,
+    run_limit,
     start_failure,
     status_of,
     timeout_failure,
@@ -151,7 +151,7 @@ class Runner:
         if isinstance(lease, WireError):
             return None, start_failure(lease)
         active.port = lease["port"]
-        limit = spec.max_runtime_seconds + RUNTIME_GRACE
+        limit = run_limit(spec, lease)
         problem: Exception | None = None
         try:
             response = await self.calls.post(
@@ -175,7 +175,7 @@ class Runner:
         if expired or isinstance(problem, httpx.TimeoutException):
             if not expired:
                 await self.stop_tool(tool_id)
-            return None, timeout_failure(spec)
+            return None, timeout_failure(limit)
         if active.cancel_requested:
             return None, None
         return None, await self.crash_failure(tool_id, lease.get("pid"), problem)

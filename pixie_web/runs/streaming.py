@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from pixie_web.runs.outcome import (
-    RUNTIME_GRACE,
     ActiveRun,
     Failure,
     RunResult,
     read_response,
+    run_limit,
     start_failure,
     status_of,
     timeout_failure,
@@ -168,7 +168,7 @@ class StreamRun:
             return start_failure(lease)
         active.port = port = lease["port"]
         self.lease_pid = lease.get("pid")
-        limit = self.spec.max_runtime_seconds + RUNTIME_GRACE
+        limit = run_limit(self.spec, lease)
         failure: Failure | None = None
         try:
             async with asyncio.timeout(limit + 2.0):
@@ -176,14 +176,14 @@ class StreamRun:
                 if failure is None:
                     failure = await self._follow_tool(port, folder, registered)
         except TimeoutError:
-            failure = timeout_failure(self.spec)
+            failure = timeout_failure(limit)
         except httpx.TransportError as exc:
             if not active.cancel_requested:
                 failure = await runner.crash_failure(self.tool_id, lease.get("pid"), exc)
         finally:
             expired = await runner.release(self.tool_id, lease["lease_id"])
         if expired:
-            failure = timeout_failure(self.spec)
+            failure = timeout_failure(limit)
         elif failure is not None and failure.kind == "timeout":
             await runner.stop_tool(self.tool_id)
         return failure
