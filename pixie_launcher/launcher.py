@@ -9,9 +9,10 @@ process that went away, and publishes every tool's record on the state channel.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ import httpx
 from pixie_launcher import pool
 from pixie_launcher.catalogue import POLL_INTERVAL, Catalogue, Refresh
 from pixie_launcher.orphans import ChildrenFile, stop_orphans
+from pixie_launcher.overrides import POOL_FIELDS, Overrides
 from pixie_launcher.procinfo import group_rss_bytes
 from pixie_launcher.supervisor import SupervisorDeps, ToolSupervisor
 from shared.config import Settings
@@ -36,6 +38,9 @@ MAX_PARALLEL_BUILDS = 2
 class Launcher:
     def __init__(self, settings: Settings, publisher: StatePublisher, http: httpx.AsyncClient) -> None:
         self.settings = settings
+        self.configured = settings  # before anything chosen on the settings page
+        self.pool_chosen: dict[str, int] = {}
+        self.overrides: dict[str, Overrides] = {}
         self.publisher = publisher
         self.catalogue = Catalogue(settings.tools_dir)
         self.children = ChildrenFile(settings.data_dir / "launcher-children.json")
@@ -115,6 +120,7 @@ class Launcher:
                 created = ToolSupervisor(tool, self.deps)
                 created.pinned = pinned
                 self.supervisors[key] = created
+                created.set_overrides(self.overrides.get(key, Overrides()))
                 self.publish(created)
             elif tool.scan.folder in refresh.changed_folders or existing.tool != tool:
                 existing.pinned = pinned
@@ -138,6 +144,55 @@ class Launcher:
         if name in self.supervisors:
             return self.supervisors[name]
         return next((s for s in self.supervisors.values() if s.tool.scan.folder == name), None)
+
+    # -- what people chose (kept in the store; see preferences.py) -----------------------------------
+
+    def apply_pinned(self, tool_id: str, pinned: bool) -> None:
+        """Pin a tool warm (never reaped or evicted), or unpin it unless its tool.json pins it."""
+        if pinned:
+            self.pinned.add(tool_id)
+        else:
+            self.pinned.discard(tool_id)
+        supervisor = self.supervisors.get(tool_id)
+        if supervisor is not None:
+            spec = supervisor.tool.scan.spec
+            supervisor.pinned = pinned or bool(spec and spec.pinned_warm)
+            self.publish(supervisor)
+
+    def apply_overrides(self, tool_id: str, overrides: Overrides) -> None:
+        if overrides.to_dict():
+            self.overrides[tool_id] = overrides
+        else:
+            self.overrides.pop(tool_id, None)
+        supervisor = self.supervisors.get(tool_id)
+        if supervisor is not None:
+            supervisor.set_overrides(overrides)
+
+    def apply_pool(self, chosen: Mapping[str, int | None]) -> None:
+        """Change the warm pool's settings now: None goes back to the configured value. Records
+        are republished (they carry each tool's warm-keep time) and the pool is trimmed at once."""
+        for field, value in chosen.items():
+            if value is None:
+                self.pool_chosen.pop(field, None)
+            else:
+                self.pool_chosen[field] = value
+        self.settings = dataclasses.replace(self.configured, **self.pool_chosen)  # type: ignore[arg-type]
+        self.deps.settings = self.settings
+        for supervisor in self.supervisors.values():
+            self.publish(supervisor)
+        self.housekeep(time.time())
+
+    def pool_settings(self) -> dict[str, Any]:
+        """The warm pool's settings in force, what the configuration says, and where each came from
+        (``settings page``, else the configuration's own source: environment, pixie.toml, default)."""
+        return {
+            **{field: getattr(self.settings, field) for field in POOL_FIELDS},
+            "configured": {field: getattr(self.configured, field) for field in POOL_FIELDS},
+            "sources": {
+                field: "settings page" if field in self.pool_chosen else self.configured.sources[field]
+                for field in POOL_FIELDS
+            },
+        }
 
     # -- the warm pool -------------------------------------------------------------------------
 

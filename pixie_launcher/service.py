@@ -9,12 +9,15 @@ from typing import Any
 
 import httpx
 
+from pixie_launcher import tool_secrets
 from pixie_launcher.launcher import Launcher
+from pixie_launcher.overrides import POOL_FIELDS
+from pixie_launcher.preferences import Preferences
 from pixie_launcher.supervisor import ToolSupervisor
 from pixie_launcher.validation.pipeline import Options
 from pixie_launcher.validation_desk import ValidationDesk
 from shared.service import ServiceContext, run_service
-from shared.wire import Args, Request, RpcClient, RpcServer, StatePublisher, not_found
+from shared.wire import Args, Request, RpcClient, RpcServer, StatePublisher, bad_request, not_found
 from shared.wire.state import SNAPSHOT_OP
 
 log = logging.getLogger("pixie.launcher")
@@ -26,9 +29,11 @@ ID_MAX = 200
 class LauncherOps:
     """The launcher's PX1 ops; each takes a request and returns JSON-ready data."""
 
-    def __init__(self, launcher: Launcher, validations: ValidationDesk) -> None:
+    def __init__(self, launcher: Launcher, validations: ValidationDesk, preferences: Preferences) -> None:
         self.launcher = launcher
         self.validations = validations
+        self.preferences = preferences
+        self._dotenv_edits = asyncio.Lock()  # one read-modify-write of a .env at a time
 
     def handlers(self) -> dict[str, Any]:
         return {
@@ -39,6 +44,11 @@ class LauncherOps:
             "tools.start": self.start_tool,
             "tools.stop": self.stop_tool,
             "tools.set_pinned": self.set_pinned,
+            "tools.overrides.set": self.set_overrides,
+            "tools.secrets.list": self.list_secrets,
+            "tools.secrets.set": self.set_secret,
+            "pool.get": self.get_pool,
+            "pool.set": self.set_pool,
             "tools.acquire": self.acquire,
             "tools.release": self.release,
             "leases.heartbeat": self.heartbeat,
@@ -97,14 +107,62 @@ class LauncherOps:
         supervisor = self._tool(args)
         pinned = args.boolean("pinned")
         args.done()
-        if pinned:
-            self.launcher.pinned.add(supervisor.tool_id)
-        else:
-            self.launcher.pinned.discard(supervisor.tool_id)
-        spec = supervisor.tool.scan.spec
-        supervisor.pinned = pinned or bool(spec and spec.pinned_warm)
-        self.launcher.publish(supervisor)
+        await self.preferences.set_pinned(supervisor.tool_id, pinned)
         return supervisor.record()
+
+    async def set_overrides(self, request: Request) -> dict[str, Any]:
+        """Replace the tool's overrides (a field left out or null follows tool.json and the
+        settings again); stored first, then applied at once."""
+        args = Args(request.args)
+        supervisor = self._tool(args)
+        raw = args.mapping("overrides")
+        args.done()
+        await self.preferences.set_overrides(supervisor.tool_id, raw)
+        return supervisor.record()
+
+    async def list_secrets(self, request: Request) -> dict[str, Any]:
+        args = Args(request.args)
+        supervisor = self._tool(args)
+        args.done()
+        return self._secrets(supervisor)
+
+    async def set_secret(self, request: Request) -> dict[str, Any]:
+        """Set or clear (``value`` null) one declared secret in the tool's .env; a warm tool is
+        restarted (now if idle, else when its runs end) so the new value takes effect. Neither the
+        reply nor any log line holds the value."""
+        args = Args(request.args)
+        supervisor = self._tool(args)
+        key = args.text("key", max_length=128)
+        raw_value = args.value("value", default=None)
+        args.done()
+        try:
+            value = tool_secrets.check_request(supervisor.tool.scan.spec, key, raw_value)
+        except tool_secrets.SecretError as exc:
+            raise bad_request(exc.message, exc.field) from None
+        async with self._dotenv_edits:
+            changed = await asyncio.to_thread(tool_secrets.set_secret, supervisor.tool.scan.path, key, value)
+        restart = None
+        if changed and supervisor.warm:
+            restart = "when_idle" if supervisor.busy else "now"
+            supervisor.restart_soon("its secrets changed")
+        log.info("%s: secret %s %s", supervisor.tool_id, key, "cleared" if value is None else "set")
+        return {**self._secrets(supervisor), "key": key, "changed": changed, "restart": restart}
+
+    @staticmethod
+    def _secrets(supervisor: ToolSupervisor) -> dict[str, Any]:
+        items = tool_secrets.secret_states(supervisor.tool.scan.path, supervisor.tool.scan.spec)
+        return {"tool_id": supervisor.tool_id, "items": items}
+
+    async def get_pool(self, request: Request) -> dict[str, Any]:
+        Args(request.args).done()
+        return self.launcher.pool_settings()
+
+    async def set_pool(self, request: Request) -> dict[str, Any]:
+        """Change the warm pool's settings at runtime (null: back to the configured value)."""
+        args = Args(request.args)
+        raw = {field: args.value(field, default=None) for field in POOL_FIELDS if field in args}
+        args.done()
+        return await self.preferences.set_pool(raw)
 
     async def acquire(self, request: Request) -> dict[str, Any]:
         """A run lease: waits its turn, starts the tool if needed, returns the port to call."""
@@ -165,15 +223,17 @@ async def serve(ctx: ServiceContext) -> None:
         validations = ValidationDesk(
             ctx.settings, publisher, store, http, launcher.children, lambda: launcher.supervisors
         )
+        preferences = Preferences(launcher, store)
         server = RpcServer(
             ctx.zmq,
             ctx.endpoints.launcher_rpc,
-            LauncherOps(launcher, validations).handlers(),
+            LauncherOps(launcher, validations, preferences).handlers(),
             name="launcher",
         )
         publisher.start()
         await store.start()
         await launcher.start()
+        preferences.start()
         await server.start()
         validations.start()
         log.info("launcher ready: %d tool(s) in %s", len(launcher.supervisors), ctx.settings.tools_dir)
@@ -183,6 +243,7 @@ async def serve(ctx: ServiceContext) -> None:
             log.info("stopping %d tool(s)", sum(1 for s in launcher.supervisors.values() if s.warm))
             try:
                 async with asyncio.timeout(SHUTDOWN_CAP):
+                    await preferences.close()
                     await validations.close()  # kills the validator's copies of tools
                     await launcher.shutdown()
             except TimeoutError:

@@ -26,6 +26,7 @@ from pixie_launcher.lease_desk import LeaseDesk
 from pixie_launcher.logfile import RotatingLog
 from pixie_launcher.orphans import ChildrenFile
 from pixie_launcher.output import SecretMasker
+from pixie_launcher.overrides import Limits, Overrides, attribute, resolve
 from pixie_launcher.published import Circumstances, runtime_record
 from pixie_launcher.spawn import describe_exit, free_port, secret_values, tool_environment, wait_healthy
 from pixie_launcher.tool_environment import ToolEnvironment
@@ -63,10 +64,12 @@ class ToolSupervisor:
         self.schema_drift: list[str] = []
         self.stop_reason: str | None = None
         self.pinned = False
+        self.overrides = Overrides()
         self.leases = LeaseDesk(
-            self, exclusive=not self._spec_concurrent(), on_idle=self._on_leases_idle, clock=deps.clock
+            self, exclusive=not self._concurrent(), on_idle=self._on_leases_idle, clock=deps.clock
         )
         self.restart_when_idle = False
+        self._restart_reason = "its files changed"
         self.log = RotatingLog(deps.settings.logs_dir / f"{tool.key}.log")
         self.environment = ToolEnvironment(
             tool.scan.path,
@@ -84,6 +87,7 @@ class ToolSupervisor:
         self._stop_timer: asyncio.Task[None] | None = None
         self._stop_grace = sm.STOP_GRACE
         self._definition: tuple[DiscoveredTool, dict[str, Any]] | None = None
+        self._memory_watch: asyncio.Task[None] | None = None
 
     # -- facts -------------------------------------------------------------------------------
 
@@ -95,8 +99,8 @@ class ToolSupervisor:
     def name(self) -> str:
         return self.tool.scan.spec.name if self.tool.scan.spec else self.tool.scan.folder
 
-    def _spec_concurrent(self) -> bool:
-        return self.tool.scan.spec.concurrent if self.tool.scan.spec else True
+    def _concurrent(self) -> bool:
+        return self.limits().concurrent
 
     @property
     def warm(self) -> bool:
@@ -106,20 +110,35 @@ class ToolSupervisor:
     def busy(self) -> bool:
         return self.leases.busy
 
+    def limits(self) -> Limits:
+        """The limits in force: this tool's overrides, else its tool.json, else the settings."""
+        scan = self.tool.scan
+        return resolve(self.overrides, scan.raw, scan.spec, self.deps.settings.warm_keep_seconds)
+
     def keep_seconds(self) -> float:
-        raw = self.tool.scan.raw or {}
-        explicit = raw.get("warm_keep_seconds")
-        if isinstance(explicit, int | float) and not isinstance(explicit, bool):
-            return float(explicit)
-        return float(self.deps.settings.warm_keep_seconds)
+        return float(self.limits().warm_keep_seconds)
 
     def memory_limit_bytes(self) -> int:
-        spec = self.tool.scan.spec
-        return (spec.max_memory_mb if spec else 0) * 1024 * 1024
+        return 0 if self.tool.scan.spec is None else self.limits().max_memory_mb * 1024 * 1024
 
     def max_runtime(self) -> float:
-        spec = self.tool.scan.spec
-        return float(spec.max_runtime_seconds if spec else 60)
+        return float(self.limits().max_runtime_seconds)
+
+    def set_overrides(self, overrides: Overrides) -> None:
+        """Apply what someone chose for this tool at once: the lease queue follows ``concurrent``,
+        a running process is watched against the new memory limit, and leases granted from now
+        on expire by the new runtime limit (the pool reads ``keep_seconds`` on every pass)."""
+        self.overrides = overrides
+        self.leases.set_exclusive(not self._concurrent())
+        if self._process is not None and self._memory_watch is not None:
+            self._memory_watch.cancel()
+            self._memory_watch = self.spawn_task(
+                self._process.watch_memory(self.memory_limit_bytes()), "memory"
+            )
+        self.notify()
+
+    def _attributed(self, reason: str) -> str:
+        return attribute(reason, self.limits().sources)
 
     # -- the state machine --------------------------------------------------------------------
 
@@ -277,7 +296,7 @@ class ToolSupervisor:
             process.signal(signal.SIGKILL)
             return
         self.apply(sm.Spawned(self.deps.clock(), process.pid, port))
-        self.spawn_task(process.watch_memory(self.memory_limit_bytes()), "memory")
+        self._memory_watch = self.spawn_task(process.watch_memory(self.memory_limit_bytes()), "memory")
         health = await wait_healthy(
             self.deps.http, port, process.exited, float(self.deps.settings.start_timeout_seconds)
         )
@@ -309,6 +328,7 @@ class ToolSupervisor:
         if self._process is process:
             self._process = None
         if process.kill_reason:
+            process.kill_reason = self._attributed(process.kill_reason)
             message = f"{self.name} was stopped because {process.kill_reason}"
             self.stop_reason = process.kill_reason
         else:
@@ -365,6 +385,7 @@ class ToolSupervisor:
 
     async def stop_overrun(self, reason: str) -> None:
         """A run outlived its lease: stop the tool and say why in its exit message."""
+        reason = self._attributed(reason)
         if self._process is not None:
             self._process.kill_reason = reason
         await self.stop(reason=reason)
@@ -372,22 +393,29 @@ class ToolSupervisor:
     def _on_leases_idle(self) -> None:
         if self.restart_when_idle:
             self.restart_when_idle = False
-            self.spawn_task(self.stop(reason="its files changed"), "restart")
+            self.spawn_task(self.stop(reason=self._restart_reason), "restart")
+
+    def restart_soon(self, reason: str) -> None:
+        """Stop a warm tool now if it is idle, else once its runs finish, so that the next run
+        starts it afresh (with new code, or a new ``.env``)."""
+        if not self.warm:
+            return
+        if self.busy:
+            self.restart_when_idle = True
+            self._restart_reason = reason
+        else:
+            self.spawn_task(self.stop(reason=reason), "restart")
 
     # -- changes to the tool's files --------------------------------------------------------------
 
     def update_tool(self, tool: DiscoveredTool) -> None:
         """The tool's folder changed: take the new definition; a running tool restarts when idle."""
         self.tool = tool
-        self.leases.set_exclusive(not self._spec_concurrent())
+        self.leases.set_exclusive(not self._concurrent())
         self.environment.path = tool.scan.path
         self.environment.refresh()
         self.apply(sm.FilesChanged(self.deps.clock()))
-        if self.warm:
-            if self.busy:
-                self.restart_when_idle = True
-            else:
-                self.spawn_task(self.stop(reason="its files changed"), "restart")
+        self.restart_soon("its files changed")
         self.notify()
 
     async def close(self) -> None:
@@ -410,15 +438,20 @@ class ToolSupervisor:
         return self._definition[1]
 
     def runtime_record(self) -> dict[str, Any]:
+        limits = self.limits()
         facts = Circumstances(
             broken=self.tool.broken,
             stop_reason=self.stop_reason,
             in_flight=self.leases.active_count,
             queued=self.leases.waiting_count,
             pinned=self.pinned,
-            warm_keep_seconds=self.keep_seconds(),
+            warm_keep_seconds=float(limits.warm_keep_seconds),
             environment_status=self.environment.status.value,
             environment_progress=self.environment.progress,
             schema_drift=self.schema_drift,
         )
-        return runtime_record(self.runtime, facts)
+        return {
+            **runtime_record(self.runtime, facts),
+            "overrides": self.overrides.to_dict(),
+            "limits": limits.to_dict(),
+        }

@@ -28,6 +28,7 @@ from pixie_web.routes import (
     tool_page,
     tool_runs,
 )
+from pixie_web.routes import settings as settings_routes
 from pixie_web.runs.runner import Runner
 from pixie_web.tools import ToolProblem
 from shared import jsonio
@@ -102,6 +103,7 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
         api_runs,
         api_artefacts,
         pages,
+        settings_routes,
         tool_page,
         tool_runs,
         library,

@@ -76,6 +76,27 @@ async def list_flags(db: Database, args: Args) -> dict[str, Any]:
     return {"items": {row["tool_id"]: {flag: bool(row[flag]) for flag in FLAGS} for row in rows}}
 
 
+@OPS.op("tools.overrides.list")
+async def list_overrides(db: Database, args: Args) -> dict[str, Any]:
+    """What the launcher applies to tools at start: each tool pinned warm or with overrides, and
+    nothing else (last inputs can be large)."""
+    args.done()
+    async with db.read() as tx:
+        rows = await tx.all(
+            "SELECT tool_id, pinned_warm, overrides_json FROM tool_state "
+            "WHERE pinned_warm != 0 OR overrides_json NOT IN ('{}', '') ORDER BY tool_id"
+        )
+    return {
+        "items": {
+            row["tool_id"]: {
+                "pinned_warm": bool(row["pinned_warm"]),
+                "overrides": from_json(row["overrides_json"]),
+            }
+            for row in rows
+        }
+    }
+
+
 @OPS.op("tools.state.update")
 async def update_state(db: Database, args: Args) -> dict[str, Any]:
     """Upsert: only the fields given change; the rest keep their stored (or default) values."""

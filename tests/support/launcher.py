@@ -121,8 +121,10 @@ class LauncherHarness:
 
 @asynccontextmanager
 async def running_launcher(
-    root: Path, *, env: Mapping[str, str] | None = None
+    root: Path, *, env: Mapping[str, str] | None = None, store: bool = False
 ) -> AsyncIterator[LauncherHarness]:
+    """The launcher alone (it runs without a store), or with ``store`` the store as well (for what
+    the launcher keeps there: overrides, pins, pool settings, reports)."""
     system = PixieSystem(root, env=env)
     context = zmq.asyncio.Context()
     endpoints = Endpoints.for_data_dir(system.data_dir)
@@ -130,7 +132,7 @@ async def running_launcher(
     mirror = StateMirror(context, endpoints.launcher_pub, client)
     harness = LauncherHarness(system, client, mirror)
     try:
-        system.start("launcher")
+        system.start(*(("store", "launcher") if store else ("launcher",)))
         await client.start()
         await mirror.start()
         await eventually(lambda: mirror.ready, timeout=15, what="the launcher to publish its state")
