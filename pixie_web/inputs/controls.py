@@ -46,6 +46,7 @@ class Choice:
     label: str
     selected: bool
     id: str = ""
+    json: str = ""  # the option's value as JSON, so the page can compare it with a show_if value
 
 
 @dataclass
@@ -117,7 +118,13 @@ def _selected(item: InputSpec, texts: Sequence[str]) -> list[bool]:
 def _choices(item: InputSpec, texts: Sequence[str], base_id: str) -> list[Choice]:
     flags = _selected(item, texts)
     return [
-        Choice(option_text(option.value), option.label, flags[index], f"{base_id}-{index}")
+        Choice(
+            option_text(option.value),
+            option.label,
+            flags[index],
+            f"{base_id}-{index}",
+            _data_json(option.value),
+        )
         for index, option in enumerate(item.options)
     ]
 
@@ -238,6 +245,8 @@ def _temporal(control: Attrs, item: InputSpec, value: str) -> None:
     if item.type == "colour":
         if not value:
             control["value"] = "#000000"  # what the colour control would post anyway
+        if native:
+            control["data-widget"] = "colour"
         return
     if item.type == "date":
         for name in ("min", "max"):
@@ -278,7 +287,10 @@ def _file(view: FieldView, item: InputSpec, values: Mapping[str, Any]) -> None:
     post sends again unless the person picks new ones."""
     control = view.control
     view.widget = "file"
-    control |= {"type": "file"}
+    control |= {"type": "file", "data-widget": item.type}
+    limit = item.params.get("max_size_mb")
+    if isinstance(limit, int) and not isinstance(limit, bool):
+        control["data-max-size-mb"] = str(limit)
     accept = accept_list(item)
     if accept:
         control["accept"] = ",".join(accept)

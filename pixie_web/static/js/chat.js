@@ -54,6 +54,16 @@
       return element instanceof HTMLTextAreaElement || element instanceof HTMLInputElement ? element : null;
     }
 
+    // A JSON input may be a CodeMirror editor, which writes its own text back into the
+    // textarea when the form is sent: give the editor the value too.
+    function setValue(element, text) {
+      element.value = text;
+      const editor = element.nextElementSibling;
+      if (editor && editor.CodeMirror) {
+        editor.CodeMirror.setValue(text);
+      }
+    }
+
     form.addEventListener(
       "submit",
       (event) => {
@@ -68,11 +78,11 @@
         conversation.push({ role: "user", content: text });
         const messages = field("messages");
         if (messages) {
-          messages.value = JSON.stringify(conversation);
+          setValue(messages, JSON.stringify(conversation));
         }
         const earlier = field("history");
         if (earlier) {
-          earlier.value = JSON.stringify(history);
+          setValue(earlier, JSON.stringify(history));
         }
         bubble(log, "user", text);
         input.value = "";

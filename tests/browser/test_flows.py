@@ -1,0 +1,215 @@
+"""What a person does in the dashboard, in a real browser against the three real processes.
+
+One Pixie serves the module: the two example tools, a chat tool made with ``pixie new``, a
+streaming fixture and a tool that fails on request. Each test opens fresh pages (the harness
+fails a test on any request off the machine, console error or unexpected failed load).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from shared.scaffold import create_tool
+from tests.browser.support import PageOpener, axe_check, screenshots, start_pixie
+from tests.support.launcher import copy_fixture_tool
+from tests.support.system import PixieSystem, wait_until
+from tests.support.tools import write_tool
+
+pytestmark = pytest.mark.timeout(180)
+
+RUN_TIMEOUT_MS = 120_000  # the first run of a tool builds its environment with uv
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PixieSystem]:
+    root = tmp_path_factory.mktemp("flows")
+    tools = root / "tools"
+    tools.mkdir()
+    create_tool(tools, "rubber-duck", "chat")
+    copy_fixture_tool(tools, "stream-tool", source="runs-tool", tool_json_file="stream.tool.json")
+    copy_fixture_tool(tools, "failing-tool")
+    with start_pixie(root, tools=["compound-interest", "lorenz-ode-solver"]) as running:
+        wait_until(lambda: len(running.get("/api/tools").json()) == 5, timeout=30, what="all five tools")
+        yield running
+
+
+def run_tool(page: Page) -> None:
+    page.get_by_role("button", name=re.compile(r"^(Re-run|Run)$")).click()
+    expect(page.locator("#run-status[data-status]:not([data-status='running'])")).to_be_visible(
+        timeout=RUN_TIMEOUT_MS
+    )
+
+
+def trace_count(page: Page, card: str) -> Any:
+    return page.locator(f"#output-{card} .js-plotly-plot").evaluate("plot => plot.data.length")
+
+
+def test_the_dashboard_lists_tools_by_category_and_passes_axe(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    page = open_page(system, "/")
+    expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Tools")
+    expect(nav.get_by_role("link", name=re.compile("Compound interest"))).to_be_visible()
+    expect(nav.locator(".tool-group-title")).to_contain_text(["chat", "finance"], ignore_case=True)
+    axe_check(page)
+    screenshots(page, "dashboard")
+
+
+def test_lorenz_runs_and_draws_its_three_dimensional_chart(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    page = open_page(system, "/tool/lorenz-ode-solver")
+    run_button = page.get_by_role("button", name="Run")
+    run_button.click()
+    expect(run_button).to_be_disabled()  # busy while the run is under way
+    expect(page.locator("#run-status[data-status='ok']")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    expect(run_button).to_be_enabled()
+    charts = page.locator("#output-panel .js-plotly-plot")
+    expect(charts.first).to_be_visible()
+    expect(page.locator("#output-panel .main-svg").first).to_be_visible()
+    counts = charts.evaluate_all("plots => plots.map(plot => plot.data.length)")
+    assert 3 in counts, counts  # x, y and z against time
+    axe_check(page)
+    screenshots(page, "tool-lorenz")
+
+
+def test_compound_interest_shows_its_number_and_table(system: PixieSystem, open_page: PageOpener) -> None:
+    page = open_page(system, "/tool/compound-interest")
+    page.get_by_label("Starting balance").fill("2000")
+    run_tool(page)
+    expect(page.locator("#output-panel [data-output-type='number']").first).to_contain_text("£")
+    table = page.locator("#output-panel [data-output-type='table'] table").first
+    expect(table.locator("tbody tr").first).to_be_visible()
+    assert table.locator("tbody tr").count() >= 10
+    # The inputs are remembered: the page opens with them next time.
+    again = open_page(system, "/tool/compound-interest")
+    expect(again.get_by_label("Starting balance")).to_have_value("2000")
+
+
+def test_a_past_run_is_drawn_as_it_was_and_can_be_run_again(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    page = open_page(system, "/tool/lorenz-ode-solver")
+    page.locator("[name='rho']").fill("24")
+    run_tool(page)
+    first = page.locator("#run-status a", has_text="this run")
+    href = first.get_attribute("href")
+    assert href is not None
+    replay = open_page(system, href)
+    expect(replay.get_by_text("A past run")).to_be_visible()
+    expect(replay.locator("#output-panel .js-plotly-plot").first).to_be_visible()
+    assert 3 in replay.locator("#output-panel .js-plotly-plot").evaluate_all(
+        "plots => plots.map(plot => plot.data.length)"
+    )
+    expect(replay.locator("[name='rho']")).to_have_value("24")
+    axe_check(replay)
+    screenshots(replay, "past-run")
+    run_tool(replay)
+    assert replay.locator("#run-status").get_attribute("data-run-id") not in href
+
+
+def test_the_history_menu_opens_past_runs(system: PixieSystem, open_page: PageOpener) -> None:
+    page = open_page(system, "/tool/compound-interest")
+    run_tool(page)
+    page = open_page(system, "/tool/compound-interest")
+    page.get_by_text("History").click()
+    link = page.locator(".history-pop .run-history a").first
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.get_by_text("A past run")).to_be_visible()
+
+
+def test_a_failing_run_shows_an_error_card_with_details(system: PixieSystem, open_page: PageOpener) -> None:
+    page = open_page(system, "/tool/failing-tool")
+    page.get_by_label("Mode").select_option("error")
+    run_tool(page)
+    card = page.locator(".run-failure")
+    expect(card).to_be_visible()
+    expect(card.get_by_role("heading")).to_be_visible()
+    assert page.locator("#run-status").get_attribute("data-status") == "error"
+
+
+def test_a_streaming_run_fills_in_and_can_be_cancelled(system: PixieSystem, open_page: PageOpener) -> None:
+    page = open_page(system, "/tool/stream-tool")
+    page.locator("[name='count']").fill("200")
+    page.locator("[name='delay']").fill("0.05")
+    page.get_by_role("button", name="Run").click()
+    reply = page.locator("#output-reply .output-body")
+    expect(reply).not_to_be_empty(timeout=RUN_TIMEOUT_MS)
+    expect(page.locator("#run-status[data-status='running']")).to_be_visible()
+    page.locator(".run-stream").get_by_role("button", name="Cancel").click()
+    expect(page.locator("#run-status[data-status='cancelled']")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("button", name="Run")).to_be_enabled()
+
+
+def test_the_chat_layout_holds_a_conversation(system: PixieSystem, open_page: PageOpener) -> None:
+    page = open_page(system, "/tool/rubber-duck")
+    message = page.get_by_label("Message")
+    message.fill("I feel stuck on my parser")
+    message.press("Enter")
+    replies = page.locator(".chat-message.chat-assistant")
+    expect(replies).to_have_count(1, timeout=RUN_TIMEOUT_MS)
+    expect(replies.first).to_contain_text("stuck")
+    message.fill("Because the grammar is ambiguous")
+    message.press("Enter")
+    expect(replies).to_have_count(2, timeout=RUN_TIMEOUT_MS)
+    expect(page.locator(".chat-message.chat-user")).to_have_count(2)
+    sent = page.locator("textarea[name='messages']").input_value()
+    assert sent.count('"role":"user"') == 2, sent
+    assert sent.count('"role":"assistant"') == 1, sent
+    axe_check(page)
+    screenshots(page, "chat")
+
+
+def test_the_quick_switcher_and_the_search_shortcut(system: PixieSystem, open_page: PageOpener) -> None:
+    page = open_page(system, "/")
+    page.keyboard.press("Control+k")
+    switcher = page.get_by_role("combobox", name="Go to a tool")
+    expect(switcher).to_be_focused()
+    switcher.type("lorenz")
+    expect(page.get_by_role("option").first).to_have_text("Lorenz attractor")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tool/lorenz-ode-solver")
+    page.keyboard.press("/")
+    search = page.get_by_role("searchbox", name="Search tools")
+    expect(search).to_be_focused()
+    search.type("compound")
+    nav = page.get_by_role("navigation", name="Tools")
+    expect(nav.get_by_role("link", name=re.compile("Compound interest"))).to_be_visible()
+    expect(nav.get_by_role("link", name=re.compile("Lorenz"))).to_be_hidden()
+
+
+def test_the_sidebar_picks_up_a_new_tool_without_a_reload(
+    system: PixieSystem, open_page: PageOpener, tmp_path: Path
+) -> None:
+    page = open_page(system, "/")
+    nav = page.get_by_role("navigation", name="Tools")
+    write_tool(system.tools_dir, "late-arrival")
+    expect(nav.get_by_role("link", name=re.compile("Late Arrival"))).to_be_visible(timeout=5_000)
+    (system.tools_dir / "late-arrival" / "tool.json").unlink()
+    (system.tools_dir / "late-arrival").rmdir()
+    expect(nav.get_by_role("link", name=re.compile("Late Arrival"))).to_have_count(0, timeout=5_000)
+
+
+def test_the_library_and_a_broken_tool_pass_axe(system: PixieSystem, open_page: PageOpener) -> None:
+    write_tool(system.tools_dir, "half-written", '{"id": "half-written", "inputs": [')
+    wait_until(
+        lambda: any(t["id"] == "half-written" for t in system.get("/api/tools").json()),
+        timeout=5,
+        what="the broken tool",
+    )
+    broken = open_page(system, "/tool/half-written", status=409)
+    expect(broken.locator("#broken-title")).to_contain_text("1 problem")
+    axe_check(broken)
+    screenshots(broken, "broken-tool")
+    library = open_page(system, "/library")
+    expect(library.get_by_role("heading", level=1, name="Library")).to_be_visible()
+    axe_check(library)
+    screenshots(library, "library")
