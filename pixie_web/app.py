@@ -25,6 +25,7 @@ from pixie_web.routes import (
     autocomplete,
     library,
     pages,
+    tool_flags,
     tool_page,
     tool_runs,
 )
@@ -106,6 +107,7 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
         settings_routes,
         tool_page,
         tool_runs,
+        tool_flags,
         library,
         autocomplete,
     )

@@ -67,6 +67,16 @@ async def _pool() -> dict[str, Any] | None:
     return reply
 
 
+async def _archived() -> list[dict[str, Any]]:
+    """The tools a person archived, to bring back; none when the store cannot say."""
+    current = state()
+    try:
+        flags = await current.shell.flags()
+    except WireError:
+        return []
+    return [tool for tool in current.peers.tools() if flags.get(tool["id"], {}).get("archived")]
+
+
 async def _job(job_id: str | None) -> dict[str, Any] | None:
     if not job_id:
         return None
@@ -85,6 +95,7 @@ async def _settings_page(status: int = 200, **context: Any) -> Response:
         "developer_mode": current.settings.developer_mode,
         "developer_source": current.settings.sources.get("developer_mode", "default"),
         "job": await _job(request.args.get("job")),
+        "archived": await _archived(),
         "saved": request.args.get("saved"),
         "errors": {},
         "posted": {},
@@ -205,6 +216,7 @@ async def _tool_context(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "secrets": secrets["items"],
         "mask": MASK,
         "report": report_view(await _latest_report(tool_id)),
+        "archived": bool((await state().shell.flags()).get(tool_id, {}).get("archived")),
         "saved": request.args.get("saved"),
         "errors": {},
         "posted": {},

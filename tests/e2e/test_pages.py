@@ -147,3 +147,32 @@ def test_the_library_shows_run_files_filters_them_and_stars_them(pixie: PixieSys
     assert card.status_code == 200
     assert 'aria-pressed="false"' in card.text
     assert pixie.http.post("/library/999999/star").status_code == 404
+
+
+def test_favourites_come_first_and_archived_tools_leave_the_sidebar(pixie: PixieSystem) -> None:
+    write_tool(pixie.tools_dir, "alpha", minimal_tool_json("alpha", category="Maths"))
+    write_tool(pixie.tools_dir, "beta", minimal_tool_json("beta", category="Maths"))
+    pixie.wait_healthy()
+    wait_until(lambda: len(pixie.get("/api/tools").json()) == 2, timeout=5, what="discovery")
+
+    starred = pixie.http.post("/tool/beta/favourite", data={"value": "1"}, follow_redirects=False)
+    assert (starred.status_code, starred.headers["location"]) == (303, "/tool/beta")
+    page = pixie.get("/").text
+    assert re.findall(r'class="tool-group-title"[^>]*>([^<]+)<', page) == ["Favourites", "Maths"]
+    assert 'aria-pressed="true"' in pixie.get("/tool/beta").text
+    swapped = pixie.http.post("/tool/beta/favourite", data={"value": "0"}, headers={"HX-Request": "true"})
+    assert 'aria-pressed="false"' in swapped.text
+
+    archived = pixie.http.post(
+        "/tool/alpha/archive", data={"value": "1", "back": "https://evil.example/"}, follow_redirects=False
+    )
+    assert archived.headers["location"] == "/tool/alpha"  # never back to another site
+    page = pixie.get("/").text
+    assert 'data-tool-id="alpha"' not in page
+    assert '<a href="/settings#archived">1 archived</a>' in page
+    settings = pixie.get("/settings").text
+    assert 'href="/tool/alpha"' in settings[settings.index('id="archived"') :]
+    assert "Bring back" in pixie.get("/tool/alpha/settings").text
+    pixie.http.post("/tool/alpha/archive", data={"value": "0"})
+    assert 'data-tool-id="alpha"' in pixie.get("/").text
+    assert pixie.http.post("/tool/nope/favourite", data={"value": "1"}).status_code == 404
