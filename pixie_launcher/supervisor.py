@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import time
 from collections.abc import Callable, Coroutine
@@ -22,18 +21,18 @@ import httpx
 from pixie_launcher import environments as envs
 from pixie_launcher import states as sm
 from pixie_launcher.discovery import DiscoveredTool
+from pixie_launcher.launch import prepare_launch, secret_masker, served_schema_drift
 from pixie_launcher.lease_desk import LeaseDesk
 from pixie_launcher.logfile import RotatingLog
 from pixie_launcher.orphans import ChildrenFile
 from pixie_launcher.output import SecretMasker
 from pixie_launcher.overrides import Limits, Overrides, attribute, resolve
 from pixie_launcher.published import Circumstances, runtime_record
-from pixie_launcher.spawn import describe_exit, free_port, secret_values, tool_environment, wait_healthy
+from pixie_launcher.spawn import describe_exit, wait_healthy
 from pixie_launcher.tool_environment import ToolEnvironment
 from pixie_launcher.tool_process import ToolProcess
 from shared.config import Settings
 from shared.dotenv import read_dotenv
-from shared.toolspec.drift import schema_drift
 from shared.wire import ErrorCode, WireError
 
 TAIL_IN_ERRORS = 30
@@ -75,7 +74,7 @@ class ToolSupervisor:
             tool.scan.path,
             builds=deps.builds,
             log=self.log,
-            masker=lambda: self._secret_masker(read_dotenv(self.tool.scan.path / ".env")),
+            masker=lambda: secret_masker(self.tool.scan.spec, read_dotenv(self.tool.scan.path / ".env")),
             on_change=self.notify,
         )
         self._masker = SecretMasker([])
@@ -242,11 +241,6 @@ class ToolSupervisor:
         else:
             self.apply(sm.EnvironmentReady(self.deps.clock()))
 
-    def _secret_masker(self, dotenv: dict[str, str]) -> SecretMasker:
-        spec = self.tool.scan.spec
-        declared = [secret.key for secret in spec.secrets] if spec else []
-        return SecretMasker(secret_values(dotenv, declared))
-
     async def _start_process(self) -> None:
         self._spawning = True
         try:
@@ -255,35 +249,21 @@ class ToolSupervisor:
             self._spawning = False
 
     async def _spawn_and_wait(self) -> None:
-        spec = self.tool.scan.spec
-        path = self.tool.scan.path
-        assert spec is not None
-        entrypoint = (path / spec.entrypoint).resolve()
-        python = envs.venv_python(path)
-        if path.resolve() not in entrypoint.parents or not entrypoint.is_file():
-            problem = f"{self.name}: entrypoint {spec.entrypoint!r} is not a file in {path}"
-            self.apply(sm.StartFailed(self.deps.clock(), problem))
+        launch = prepare_launch(self.tool, self.deps.settings.artefacts_dir)
+        if isinstance(launch, str):
+            self.apply(sm.StartFailed(self.deps.clock(), f"{self.name}: {launch}"))
             return
-        dotenv = read_dotenv(path / ".env")
-        self._masker = self._secret_masker(dotenv)
-        environment = tool_environment(
-            os.environ,
-            dotenv,
-            tool_id=self.tool_id,
-            venv_bin=python.parent,
-            artefacts_root=self.deps.settings.artefacts_dir,
-        )
-        port = free_port()
+        self._masker = launch.masker
         self.stop_reason = None
         self.schema_drift = []
         try:
             process = await ToolProcess.spawn(
                 self.tool_id,
-                [str(python), str(entrypoint), "--port", str(port)],
-                cwd=path,
-                environment=environment,
+                launch.argv,
+                cwd=launch.cwd,
+                environment=launch.environment,
                 log=self.log,
-                masker=self._masker,
+                masker=launch.masker,
                 children=self.deps.children,
                 spawn_task=self.spawn_task,
                 on_exit=self._on_exit,
@@ -295,29 +275,22 @@ class ToolSupervisor:
         if self.runtime.state is not sm.State.STARTING:  # stopped while we were spawning
             process.signal(signal.SIGKILL)
             return
-        self.apply(sm.Spawned(self.deps.clock(), process.pid, port))
+        self.apply(sm.Spawned(self.deps.clock(), process.pid, launch.port))
         self._memory_watch = self.spawn_task(process.watch_memory(self.memory_limit_bytes()), "memory")
         health = await wait_healthy(
-            self.deps.http, port, process.exited, float(self.deps.settings.start_timeout_seconds)
+            self.deps.http, launch.port, process.exited, float(self.deps.settings.start_timeout_seconds)
         )
         if health.ok:
             self.apply(sm.Ready(self.deps.clock()))
             # Comparing /schema with tool.json is informative, not a gate: do it off the start path.
-            self.spawn_task(self._check_schema(port), "schema")
+            self.spawn_task(self._check_schema(launch.port), "schema")
         elif not process.exited.is_set():
             process.kill_reason = health.problem
-            message = self._with_tail(process, f"{self.name} {health.problem}")
+            message = process.with_tail(f"{self.name} {health.problem}", TAIL_IN_ERRORS)
             self.apply(sm.StartFailed(self.deps.clock(), message))
 
     async def _check_schema(self, port: int) -> None:
-        try:
-            response = await self.deps.http.get(f"http://127.0.0.1:{port}/schema", timeout=5.0)
-            served = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            self.schema_drift = [f"GET /schema failed: {exc}"]
-            self.notify()
-            return
-        self.schema_drift = schema_drift(self.tool.scan.raw, served)
+        self.schema_drift = await served_schema_drift(self.deps.http, port, self.tool.scan.raw)
         if self.schema_drift:
             self.log.write("pixie", "GET /schema differs from tool.json: " + "; ".join(self.schema_drift))
             self.notify()
@@ -336,12 +309,7 @@ class ToolSupervisor:
             message = f"{self.name} {describe_exit(returncode, while_starting=was_starting)}"
         self.log.write("pixie", message)
         code, number = (returncode, None) if returncode >= 0 else (None, -returncode)
-        self.apply(sm.Exited(self.deps.clock(), code, number, self._with_tail(process, message)))
-
-    @staticmethod
-    def _with_tail(process: ToolProcess, message: str) -> str:
-        tail = process.tail.text(last=TAIL_IN_ERRORS)
-        return f"{message}\n--- last output ---\n{tail}" if tail else message
+        self.apply(sm.Exited(self.deps.clock(), code, number, process.with_tail(message, TAIL_IN_ERRORS)))
 
     # -- stopping -------------------------------------------------------------------------------
 

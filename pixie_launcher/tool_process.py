@@ -96,6 +96,11 @@ class ToolProcess(asyncio.SubprocessProtocol):
     def alive(self) -> bool:
         return self.returncode is None
 
+    def with_tail(self, message: str, last: int) -> str:
+        """``message`` followed by the process's last ``last`` lines of output, if it printed any."""
+        tail = self.tail.text(last=last)
+        return f"{message}\n--- last output ---\n{tail}" if tail else message
+
     def signal(self, signum: int) -> None:
         """Signal the whole process group (the tool and anything it started)."""
         if self.alive:
