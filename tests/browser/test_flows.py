@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from shared.scaffold import create_tool
-from tests.browser.support import PageOpener, axe_check, screenshots, start_pixie
+from tests.browser.support import PageOpener, axe_check, screenshots, set_theme, start_pixie
 from tests.support.launcher import copy_fixture_tool
 from tests.support.system import PixieSystem, wait_until
 from tests.support.tools import write_tool
@@ -46,8 +45,12 @@ def run_tool(page: Page) -> None:
     )
 
 
-def trace_count(page: Page, card: str) -> Any:
-    return page.locator(f"#output-{card} .js-plotly-plot").evaluate("plot => plot.data.length")
+def axe_in_both_themes(page: Page) -> None:
+    original = set_theme(page, "light")
+    axe_check(page)
+    set_theme(page, "dark")
+    axe_check(page)
+    set_theme(page, original or "system")
 
 
 def test_the_dashboard_lists_tools_by_category_and_passes_axe(
@@ -58,7 +61,7 @@ def test_the_dashboard_lists_tools_by_category_and_passes_axe(
     nav = page.get_by_role("navigation", name="Tools")
     expect(nav.get_by_role("link", name=re.compile("Compound interest"))).to_be_visible()
     expect(nav.locator(".tool-group-title")).to_contain_text(["chat", "finance"], ignore_case=True)
-    axe_check(page)
+    axe_in_both_themes(page)
     screenshots(page, "dashboard")
 
 
@@ -76,7 +79,7 @@ def test_lorenz_runs_and_draws_its_three_dimensional_chart(
     expect(page.locator("#output-panel .main-svg").first).to_be_visible()
     counts = charts.evaluate_all("plots => plots.map(plot => plot.data.length)")
     assert 3 in counts, counts  # x, y and z against time
-    axe_check(page)
+    axe_in_both_themes(page)
     screenshots(page, "tool-lorenz")
 
 
@@ -88,6 +91,7 @@ def test_compound_interest_shows_its_number_and_table(system: PixieSystem, open_
     table = page.locator("#output-panel [data-output-type='table'] table").first
     expect(table.locator("tbody tr").first).to_be_visible()
     assert table.locator("tbody tr").count() >= 10
+    axe_in_both_themes(page)
     # The inputs are remembered: the page opens with them next time.
     again = open_page(system, "/tool/compound-interest")
     expect(again.get_by_label("Starting balance")).to_have_value("2000")
@@ -109,7 +113,7 @@ def test_a_past_run_is_drawn_as_it_was_and_can_be_run_again(
         "plots => plots.map(plot => plot.data.length)"
     )
     expect(replay.locator("[name='rho']")).to_have_value("24")
-    axe_check(replay)
+    axe_in_both_themes(replay)
     screenshots(replay, "past-run")
     run_tool(replay)
     assert replay.locator("#run-status").get_attribute("data-run-id") not in href
@@ -164,7 +168,7 @@ def test_the_chat_layout_holds_a_conversation(system: PixieSystem, open_page: Pa
     sent = page.locator("textarea[name='messages']").input_value()
     assert sent.count('"role":"user"') == 2, sent
     assert sent.count('"role":"assistant"') == 1, sent
-    axe_check(page)
+    axe_in_both_themes(page)
     screenshots(page, "chat")
 
 
@@ -207,9 +211,9 @@ def test_the_library_and_a_broken_tool_pass_axe(system: PixieSystem, open_page: 
     )
     broken = open_page(system, "/tool/half-written", status=409)
     expect(broken.locator("#broken-title")).to_contain_text("1 problem")
-    axe_check(broken)
+    axe_in_both_themes(broken)
     screenshots(broken, "broken-tool")
     library = open_page(system, "/library")
     expect(library.get_by_role("heading", level=1, name="Library")).to_be_visible()
-    axe_check(library)
+    axe_in_both_themes(library)
     screenshots(library, "library")
