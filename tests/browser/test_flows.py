@@ -196,7 +196,7 @@ def test_the_sidebar_picks_up_a_new_tool_without_a_reload(
     page = open_page(system, "/")
     nav = page.get_by_role("navigation", name="Tools")
     write_tool(system.tools_dir, "late-arrival")
-    expect(nav.get_by_role("link", name=re.compile("Late Arrival"))).to_be_visible(timeout=5_000)
+    expect(nav.get_by_role("link", name=re.compile("Late Arrival"))).to_be_visible(timeout=3_000)
     (system.tools_dir / "late-arrival" / "tool.json").unlink()
     (system.tools_dir / "late-arrival").rmdir()
     expect(nav.get_by_role("link", name=re.compile("Late Arrival"))).to_have_count(0, timeout=5_000)

@@ -76,6 +76,7 @@ def test_tools_changed_is_204_until_the_sidebar_would_change(pixie: PixieSystem)
     wait_until(lambda: len(pixie.get("/api/tools").json()) == 1, timeout=5, what="discovery")
     version = nav_version(pixie.get("/").text)
 
+    assert 'hx-trigger="every 1s"' in pixie.get("/").text  # so a change shows within about 1.5 s
     unchanged = pixie.get(f"/tools-changed?v={version}")
     assert unchanged.status_code == 204
     assert unchanged.content == b""
