@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from tests.browser.support import PageOpener, axe_check, screenshots, start_pixie
 from tests.support.system import PixieSystem
@@ -86,3 +86,21 @@ def test_the_empty_state_says_where_tools_go(tmp_path: Path, open_page: PageOpen
             page.evaluate("theme => { document.documentElement.dataset.theme = theme; }", theme)
             axe_check(page)
         screenshots(page, "empty")
+
+
+def test_forms_post_without_javascript(system: PixieSystem, browser: Browser) -> None:
+    """A page's own form posted by the browser itself (no htmx) passes the cross-site guard."""
+    context = browser.new_context(base_url=system.base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/settings")
+        page.get_by_role("radio", name="Light").check()
+        with page.expect_response(lambda response: response.request.method == "POST") as posted:
+            page.get_by_role("button", name="Save appearance").click()
+        assert posted.value.status == 303, posted.value.status
+        expect(page.locator("html")).to_have_attribute("data-theme", "light")
+        page.get_by_role("radio", name="System").check()
+        page.get_by_role("button", name="Save appearance").click()
+        expect(page.locator("html")).to_have_attribute("data-theme", "system")
+    finally:
+        context.close()

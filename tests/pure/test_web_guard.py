@@ -25,6 +25,7 @@ def test_allowed_hosts_name_the_address_and_localhost_with_the_port() -> None:
         ("POST", "localhost:7860", "http://localhost:7860", None),
         ("DELETE", "127.0.0.1:7860", None, "none"),  # typed into the address bar / bookmarks
         ("PATCH", "127.0.0.1:7860", "http://localhost:7860", "same-origin"),
+        ("POST", "127.0.0.1:7860", "null", "same-origin"),  # our own form in a page without a referrer
     ],
 )
 def test_accepted(method: str, host: str, origin: str | None, fetch_site: str | None) -> None:
@@ -42,6 +43,8 @@ def test_accepted(method: str, host: str, origin: str | None, fetch_site: str | 
         ("GET", None, None, None, 400, "BAD_HOST"),
         ("POST", "127.0.0.1:7860", "http://evil.example", None, 403, "CROSS_SITE"),
         ("POST", "127.0.0.1:7860", "null", None, 403, "CROSS_SITE"),
+        ("POST", "127.0.0.1:7860", "null", "cross-site", 403, "CROSS_SITE"),  # a sandboxed page
+        ("POST", "127.0.0.1:7860", "null", "same-site", 403, "CROSS_SITE"),
         ("POST", "127.0.0.1:7860", "http://127.0.0.1:9999", None, 403, "CROSS_SITE"),
         ("POST", "127.0.0.1:7860", "https://127.0.0.1:7860", None, 403, "CROSS_SITE"),
         ("POST", "127.0.0.1:7860", None, "cross-site", 403, "CROSS_SITE"),
