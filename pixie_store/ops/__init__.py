@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from pixie_store.db import Database
-from pixie_store.ops import artefacts, info, jobs, reports, runs, settings, tools, workspaces
+from pixie_store.ops import artefacts, info, jobs, reports, retention, runs, settings, tools, workspaces
 from pixie_store.ops.base import Op
 from shared.wire import Args, Request
 from shared.wire.server import Handler
 
-MODULES = (info, settings, runs, tools, reports, jobs, artefacts, workspaces)
+MODULES = (info, settings, runs, tools, reports, jobs, artefacts, workspaces, retention)
 
 
 def all_ops() -> dict[str, Op]:

@@ -164,8 +164,12 @@ async def list_artefacts(db: Database, args: Args) -> dict[str, Any]:
 
 @OPS.op("artefacts.update")
 async def update_artefact(db: Database, args: Args) -> dict[str, Any]:
+    """Star (or ``toggle_starred``), label (empty clears) and tag one artefact in one write."""
     artefact_id = _id(args)
     starred = args.boolean("starred", default=None)
+    toggle = args.boolean("toggle_starred", default=False)
+    if toggle and starred is not None:
+        raise bad_request("give 'starred' or 'toggle_starred', not both", "toggle_starred")
     label_given = "label" in args
     label = rules.label(args.text("label", default=None, max_length=rules.LABEL_MAX, allow_empty=True))
     add = rules.tags(args.strings("add_tags", default=[], max_items=MAX_TAGS_PER_UPDATE), "add_tags")
@@ -175,6 +179,8 @@ async def update_artefact(db: Database, args: Args) -> dict[str, Any]:
         await _load(tx, artefact_id)
         if starred is not None:
             await tx.run("UPDATE artefacts SET starred = ? WHERE id = ?", (int(starred), artefact_id))
+        if toggle:  # in the write transaction, so two quick toggles cannot both read the old value
+            await tx.run("UPDATE artefacts SET starred = 1 - starred WHERE id = ?", (artefact_id,))
         if label_given:
             await tx.run("UPDATE artefacts SET label = ? WHERE id = ?", (label, artefact_id))
         if remove:

@@ -16,7 +16,7 @@ from pixie_store.db import Database, Tx
 from pixie_store.ops.base import OpTable, from_json, to_json
 from pixie_store.paging import decode_cursor, encode_cursor
 from shared.timestamps import duration_ms
-from shared.wire import Args, conflict, not_found
+from shared.wire import Args, bad_request, conflict, not_found
 
 OPS = OpTable()
 
@@ -221,6 +221,9 @@ async def update_run(db: Database, args: Args) -> dict[str, Any]:
     """Star or label a run; starred and labelled runs are the ones retention keeps."""
     run_id = _run_id(args)
     starred = args.boolean("starred", default=None)
+    toggle = args.boolean("toggle_starred", default=False)
+    if toggle and starred is not None:
+        raise bad_request("give 'starred' or 'toggle_starred', not both", "toggle_starred")
     label_given = "label" in args
     label = rules.label(args.text("label", default=None, max_length=rules.LABEL_MAX, allow_empty=True))
     args.done()
@@ -228,6 +231,8 @@ async def update_run(db: Database, args: Args) -> dict[str, Any]:
         await _load(tx, run_id)
         if starred is not None:
             await tx.run("UPDATE runs SET starred = ? WHERE id = ?", (int(starred), run_id))
+        if toggle:  # in the write transaction, so two quick toggles cannot both read the old value
+            await tx.run("UPDATE runs SET starred = 1 - starred WHERE id = ?", (run_id,))
         if label_given:
             await tx.run("UPDATE runs SET label = ? WHERE id = ?", (label, run_id))
         return await _load(tx, run_id)

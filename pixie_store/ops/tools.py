@@ -12,7 +12,7 @@ from typing import Any
 from pixie_store import rules
 from pixie_store.db import Database, Tx
 from pixie_store.ops.base import OpTable, from_json, to_json
-from shared.wire import Args
+from shared.wire import Args, bad_request
 
 OPS = OpTable()
 
@@ -163,4 +163,23 @@ async def remove_tag(db: Database, args: Args) -> dict[str, Any]:
     args.done()
     async with db.write() as tx:
         await tx.run("DELETE FROM tool_tags WHERE tool_id = ? AND tag = ?", (tool_id, tag))
+        return {"tool_id": tool_id, "tags": await _tags_of(tx, tool_id)}
+
+
+@OPS.op("tools.tags.update")
+async def update_tags(db: Database, args: Args) -> dict[str, Any]:
+    """Add and remove several tags in one transaction, so an API edit is all or nothing; a tag
+    both added and removed is refused (which would win is a guess)."""
+    tool_id = _tool_id(args)
+    add = rules.tags(args.strings("add", default=[], max_items=64, max_length=64), "add")
+    remove = rules.tags(args.strings("remove", default=[], max_items=64, max_length=64), "remove")
+    args.done()
+    both = sorted(set(add) & set(remove))
+    if both:
+        raise bad_request(f"tag {both[0]!r} is both in 'add' and in 'remove'", "remove")
+    async with db.write() as tx:
+        for tag in add:
+            await tx.run("INSERT OR IGNORE INTO tool_tags (tool_id, tag) VALUES (?, ?)", (tool_id, tag))
+        for tag in remove:
+            await tx.run("DELETE FROM tool_tags WHERE tool_id = ? AND tag = ?", (tool_id, tag))
         return {"tool_id": tool_id, "tags": await _tags_of(tx, tool_id)}
