@@ -18,16 +18,19 @@ from pixie_web.guard import GuardMiddleware, allowed_hosts
 from pixie_web.peers import Peers
 from pixie_web.routes import (
     api_artefacts,
+    api_exports,
     api_runs,
     api_system,
     api_tools,
     api_validation,
+    api_workspaces,
     autocomplete,
     library,
     pages,
     tool_flags,
     tool_page,
     tool_runs,
+    workspace_forms,
 )
 from pixie_web.routes import settings as settings_routes
 from pixie_web.runs.runner import Runner
@@ -93,6 +96,7 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
         return {
             "appearance": await shell.appearance(),
             "sidebar": await shell.sidebar(),
+            "organisation": await shell.organisation_or_empty(),
             "active_tool_id": view_args.get("tool_id"),
             "active_page": request.endpoint,
         }
@@ -102,12 +106,15 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
         api_tools,
         api_validation,
         api_runs,
+        api_exports,
         api_artefacts,
+        api_workspaces,
         pages,
         settings_routes,
         tool_page,
         tool_runs,
         tool_flags,
+        workspace_forms,
         library,
         autocomplete,
     )
@@ -147,7 +154,9 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
     async def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # same-origin: our own pages send their origin with a form post (no-referrer would make
+        # it "null"), and nothing about Pixie's addresses leaks to other sites.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         if (
             request.path.startswith("/static/vendor/")

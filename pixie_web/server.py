@@ -18,6 +18,7 @@ from hypercorn.config import Config
 
 from pixie_web.app import create_app
 from pixie_web.peers import Peers
+from pixie_web.retention import sweep_forever
 from pixie_web.runs.runner import Runner
 from pixie_web.runs.transport import LoopbackTransport
 from shared.service import ServiceContext, run_service
@@ -51,6 +52,7 @@ async def serve_web(ctx: ServiceContext) -> None:
     runner = Runner(ctx.settings, peers, tools_http, tool_calls)
     orphans = asyncio.create_task(runner.records.close_orphaned(), name="orphaned-runs")
     app = create_app(ctx.settings, peers, runner, ctx.stopping)
+    retention = asyncio.create_task(sweep_forever(ctx.settings, peers, ctx.stopping), name="retention")
     shutdown = asyncio.Event()
     server = asyncio.create_task(
         serve(app, hypercorn_config(ctx), shutdown_trigger=shutdown.wait),
@@ -72,6 +74,9 @@ async def serve_web(ctx: ServiceContext) -> None:
             with contextlib.suppress(asyncio.CancelledError):
                 await server
         orphans.cancel()
+        retention.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await retention
         await runner.close()
         await tools_http.aclose()
         await tool_calls.aclose()

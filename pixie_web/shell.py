@@ -1,4 +1,5 @@
-"""What every page shares, cached in the web process: the appearance and the tools' flags.
+"""What every page shares, cached in the web process: the appearance, the tools' flags, and
+their organisation (workspaces, the sidebar's workspace, tags; see organisation.py).
 
 Both live in the store, and only this process changes them (through the settings pages), so
 each is read once and then kept up to date by the writes that go through here. A page then
@@ -12,6 +13,7 @@ import asyncio
 from typing import Any
 
 from pixie_web.appearance import CHOICES, Appearance
+from pixie_web.organisation import ACTIVE_SETTING, Organisation
 from pixie_web.peers import STORE, Peers
 from pixie_web.sidebar import Sidebar, build_sidebar
 from shared.wire import ErrorCode, WireError
@@ -25,7 +27,9 @@ class Shell:
         self._appearance: Appearance | None = None
         self._flags: dict[str, dict[str, bool]] | None = None
         self._flags_version = 0
-        self._sidebar: tuple[tuple[int, int], Sidebar] | None = None
+        self._organisation: Organisation | None = None
+        self._organisation_version = 0
+        self._sidebar: tuple[tuple[int, int, int], Sidebar] | None = None
         self._lock = asyncio.Lock()
 
     async def appearance(self) -> Appearance:
@@ -66,15 +70,51 @@ class Shell:
         self._flags_version += 1
         return state
 
+    async def organisation(self) -> Organisation:
+        """Raises ``WireError`` while the store is down (``organisation_or_empty`` does not)."""
+        if self._organisation is None:
+            async with self._lock:
+                if self._organisation is None:
+                    if self._peers.missing(STORE):
+                        raise WireError(ErrorCode.UNAVAILABLE, "the store is not running")
+                    store = self._peers.store
+                    workspaces = await store.call("workspaces.list", timeout=2.0)
+                    tags = await store.call("tools.tags.list", timeout=2.0)
+                    settings = await store.call("settings.list", timeout=2.0)
+                    active = settings["items"].get(ACTIVE_SETTING)
+                    self._organisation = Organisation.from_store(workspaces["items"], tags["items"], active)
+                    self._organisation_version += 1
+        return self._organisation
+
+    async def organisation_or_empty(self) -> Organisation:
+        try:
+            return await self.organisation()
+        except WireError:
+            return Organisation()
+
+    async def change(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
+        """A store op that changes workspaces or tags; the cached organisation is read again."""
+        try:
+            reply: dict[str, Any] = await self._peers.store.call(op, args)
+        finally:
+            self._organisation = None
+            self._organisation_version += 1
+        return reply
+
+    async def set_active_workspace(self, workspace_id: int | None) -> None:
+        """``None`` is "All tools"; stored as 0 so the setting always holds an integer."""
+        await self.change("settings.set", {"key": ACTIVE_SETTING, "value": workspace_id or 0})
+
     async def sidebar(self) -> Sidebar:
-        """Rebuilt only when the launcher published something or a flag changed."""
+        """Rebuilt only when the launcher published something, a flag or the organisation changed."""
         try:
             if self._peers.missing(STORE):
                 raise WireError(ErrorCode.UNAVAILABLE, "the store is not running")
             flags = await self.flags()
-        except WireError:  # drawn without favourites and archive until the store answers
+            organisation = await self.organisation()
+        except WireError:  # drawn without favourites, archive and workspaces until the store answers
             return build_sidebar(self._peers.tools(), {})
-        key = (self._peers.launcher_state.version, self._flags_version)
+        key = (self._peers.launcher_state.version, self._flags_version, self._organisation_version)
         if self._sidebar is None or self._sidebar[0] != key:
-            self._sidebar = (key, build_sidebar(self._peers.tools(), flags))
+            self._sidebar = (key, build_sidebar(self._peers.tools(), flags, organisation.active))
         return self._sidebar[1]

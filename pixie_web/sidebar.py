@@ -4,6 +4,8 @@ Pure: given the records and flags, it returns what to draw (groups of tools, eac
 dot and a validation badge) and a short ``version`` of exactly that. The page polls
 ``/tools-changed?v=<version>``; while nothing the sidebar shows has changed, the answer is an
 empty 204, so a tool's last-used time or in-flight count changing does not redraw anything.
+With a workspace chosen, only its tools are drawn (the quick switcher reads this list, so it
+follows), and the workspace is part of the version, so switching redraws an open page's list.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from pixie_web.organisation import Workspace
 
 UNCATEGORISED = "Uncategorised"
 FAVOURITES = "Favourites"
@@ -74,6 +78,7 @@ class Sidebar:
     version: str
     total: int  # tools that exist, archived ones included
     archived: int
+    workspace: Workspace | None = None  # the one chosen, or None for "All tools"
 
     @property
     def tools(self) -> tuple[SidebarTool, ...]:
@@ -108,16 +113,24 @@ def _sort_key(tool: SidebarTool) -> tuple[str, str]:
     return tool.name.casefold(), tool.id
 
 
-def build_sidebar(records: Iterable[Mapping[str, Any]], flags: Mapping[str, Mapping[str, Any]]) -> Sidebar:
+def build_sidebar(
+    records: Iterable[Mapping[str, Any]],
+    flags: Mapping[str, Mapping[str, Any]],
+    workspace: Workspace | None = None,
+) -> Sidebar:
     """Favourites first, then one group per category (alphabetical, "Uncategorised" last);
-    archived tools are left out, and counted."""
+    archived tools are left out, and counted (in every workspace, so they can be found again).
+    With a ``workspace``, tools outside it are left out too."""
     shown: list[SidebarTool] = []
     archived = total = 0
+    members = None if workspace is None else frozenset(workspace.tool_ids)
     for record in records:
         total += 1
         tool_flags = flags.get(str(record["id"]), {})
         if tool_flags.get("archived"):
             archived += 1
+            continue
+        if members is not None and str(record["id"]) not in members:
             continue
         shown.append(sidebar_tool(record, tool_flags))
     groups: list[SidebarGroup] = []
@@ -130,12 +143,14 @@ def build_sidebar(records: Iterable[Mapping[str, Any]], flags: Mapping[str, Mapp
             categories.setdefault(tool.category, []).append(tool)
     for title in sorted(categories, key=lambda name: (name == UNCATEGORISED, name.casefold())):
         groups.append(SidebarGroup(title, tuple(sorted(categories[title], key=_sort_key))))
-    return Sidebar(tuple(groups), _version(groups, total), total, archived)
+    return Sidebar(tuple(groups), _version(groups, total, archived, workspace), total, archived, workspace)
 
 
-def _version(groups: Iterable[SidebarGroup], total: int) -> str:
+def _version(groups: Iterable[SidebarGroup], total: int, archived: int, workspace: Workspace | None) -> str:
     digest = hashlib.blake2b(digest_size=8)
-    digest.update(str(total).encode())
+    digest.update(f"{total}\x00{archived}".encode())
+    if workspace is not None:
+        digest.update(f"\x00w{workspace.id}\x1f{workspace.name}".encode())
     for group in groups:
         digest.update(b"\x00g" + group.title.encode())
         for tool in group.tools:

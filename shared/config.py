@@ -135,6 +135,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
         _parse_bool,
         "Validate tools with no report, or a stale one, in the background after discovery.",
     ),
+    SettingSpec(
+        "soft_delete_retention_days",
+        7,
+        _int_parser(0, 36_500),
+        "Days a deleted artefact stays restorable before its row and file are purged.",
+    ),
 )
 _BY_KEY = {spec.key: spec for spec in SETTINGS}
 
@@ -155,6 +161,7 @@ class Settings:
     max_artefacts_per_run: int
     start_timeout_seconds: int
     background_validation: bool
+    soft_delete_retention_days: int
     root: Path
     sources: Mapping[str, str]
 

@@ -20,14 +20,19 @@ from pixie_web.tools import find_tool
 from shared import jsonio
 from shared.toolstream.events import is_streaming
 from shared.toolstream.sse import format_comment, format_event
-from shared.wire import WireError
+from shared.wire import ErrorCode, WireError
 
 blueprint = Blueprint("api_runs", __name__)
 LIST_MAX = 200
+LABEL_MAX = 120
 
 
 def artefact_json(item: dict[str, Any]) -> dict[str, Any]:
-    return {**item, "file_url": f"/api/artefacts/{item['id']}/file"}
+    return {
+        **item,
+        "file_url": f"/api/artefacts/{item['id']}/file",
+        "thumb_url": f"/api/artefacts/{item['id']}/thumb",
+    }
 
 
 def result_json(result: RunResult) -> dict[str, Any]:
@@ -149,3 +154,34 @@ async def cancel_run(run_id: str) -> Response:
             "message": f"The run already ended ({record['status']}); there is nothing to cancel.",
         }
     )
+
+
+async def _mark_run(run_id: str, args: dict[str, Any]) -> Response:
+    try:
+        await state().peers.store.call("runs.update", {"run_id": run_id, **args})
+    except WireError as error:
+        if error.code is ErrorCode.BAD_REQUEST and error.field == "run_id":
+            return api_error(404, "NOT_FOUND", f"There is no run {run_id!r}.")
+        raise
+    return jsonify(await _stored_run(run_id))
+
+
+@blueprint.post("/api/runs/<run_id>/star")
+@requires(STORE)
+async def star_run(run_id: str) -> Response:
+    """Toggles the star; a starred run is never removed by retention (``retain_runs``)."""
+    return await _mark_run(run_id, {"toggle_starred": True})
+
+
+@blueprint.post("/api/runs/<run_id>/label")
+@requires(STORE)
+async def label_run(run_id: str) -> Response:
+    """``{"label": "..."}`` (at most 120 characters; empty clears); a labelled run is kept too."""
+    body = await request.get_json(force=True, silent=True)
+    if not isinstance(body, dict) or set(body) != {"label"} or not isinstance(body["label"], str):
+        return api_error(
+            400, "BAD_REQUEST", 'the body must be {"label": "text"} (an empty label clears it)', field="label"
+        )
+    if len(body["label"].strip()) > LABEL_MAX:
+        return api_error(400, "BAD_REQUEST", f"label must be at most {LABEL_MAX} characters", field="label")
+    return await _mark_run(run_id, {"label": body["label"]})

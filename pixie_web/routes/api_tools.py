@@ -1,16 +1,86 @@
-"""Tool routes of the JSON API."""
+"""Tool routes of the JSON API, including how a person organises tools (favourite, pin, archive,
+tags, workspaces).
+
+``pin`` is the launcher's keep-warm pin (``pinned_warm``), as in the original Pixie's API ("pin =
+keep warm"); the store's separate ``pinned`` column is not used by anything and not exposed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from quart import Blueprint, Response, jsonify
+from quart import Blueprint, Response, jsonify, request
 
 from pixie_web.availability import requires
 from pixie_web.context import state
-from pixie_web.peers import LAUNCHER
+from pixie_web.errors import api_error
+from pixie_web.json_body import BodyProblem, boolean_value, json_object, wire_problem
+from pixie_web.organisation import Organisation
+from pixie_web.peers import LAUNCHER, STORE
+from shared.wire import WireError
 
 blueprint = Blueprint("api_tools", __name__)
+blueprint.register_error_handler(WireError, wire_problem)
+
+# What each organisation route sets, as the flag name the store and ``Shell`` use.
+FLAG_OF_ROUTE = {"favourite": "favourite", "pin": "pinned_warm", "archive": "archived"}
+TRUE_WORDS = {"true": True, "1": True, "false": False, "0": False}
+
+
+@blueprint.errorhandler(BodyProblem)
+async def on_body_problem(problem: BodyProblem) -> Response:
+    return problem.response()
+
+
+def organisation_json(
+    tool_id: str, flags: Mapping[str, bool] | None, organisation: Organisation
+) -> dict[str, Any]:
+    """A tool's organisation state: the reply of the organisation routes and part of /api/tools."""
+    flags = flags or {}
+    return {
+        "favourite": bool(flags.get("favourite")),
+        "pinned": bool(flags.get("pinned_warm")),
+        "archived": bool(flags.get("archived")),
+        "tags": list(organisation.tags_of(tool_id)),
+        "workspaces": [item.id for item in organisation.workspaces_of(tool_id)],
+    }
+
+
+class Filters:
+    """``/api/tools`` query filters; raises ``BodyProblem`` (400 naming the parameter)."""
+
+    def __init__(self, args: Mapping[str, str], organisation: Organisation | None) -> None:
+        self.workspace: frozenset[str] | None = None
+        self.tag = args.get("tag", "").strip().lower() or None
+        self.archived: bool | None = None
+        raw_archived = args.get("archived")
+        if raw_archived is not None:
+            if raw_archived.lower() not in TRUE_WORDS:
+                message = f"parameter 'archived' must be true or false, got {raw_archived!r}"
+                raise BodyProblem(message, "archived")
+            self.archived = TRUE_WORDS[raw_archived.lower()]
+        raw_workspace = args.get("workspace")
+        if raw_workspace is not None:
+            if not raw_workspace.isdigit():
+                raise BodyProblem(
+                    f"parameter 'workspace' must be a workspace id, got {raw_workspace!r}", "workspace"
+                )
+            workspace = organisation.get(int(raw_workspace)) if organisation else None
+            if workspace is None:
+                raise BodyProblem(f"there is no workspace {raw_workspace}", "workspace")
+            self.workspace = frozenset(workspace.tool_ids)
+
+    @property
+    def any(self) -> bool:
+        return self.workspace is not None or self.tag is not None or self.archived is not None
+
+    def keep(self, item: Mapping[str, Any]) -> bool:
+        if self.workspace is not None and item["id"] not in self.workspace:
+            return False
+        if self.tag is not None and self.tag not in item["tags"]:
+            return False
+        return self.archived is None or item["archived"] is self.archived
 
 
 def _validation_summary(published: dict[str, Any] | None) -> dict[str, Any]:
@@ -25,22 +95,91 @@ def _validation_summary(published: dict[str, Any] | None) -> dict[str, Any]:
 @blueprint.get("/api/tools")
 @requires(LAUNCHER)
 async def list_tools() -> Response:
-    peers = state().peers
-    return jsonify(
-        [
-            {
-                "id": record["id"],
-                "name": record["name"],
-                "description": record["description"],
-                "category": record["category"],
-                "folder": record["folder"],
-                "status": record["state"],
-                "errors": record["errors"],
-                "validation": _validation_summary(record.get("validation")),
-            }
-            for record in peers.tools()
-        ]
-    )
+    """Every discovered tool, archived ones included unless ``archived=false``; filters
+    ``workspace`` (id), ``tag`` and ``archived`` need the store (503 without it), and with the
+    store down the organisation fields are null rather than guessed."""
+    current = state()
+    try:
+        flags: dict[str, dict[str, bool]] | None = await current.shell.flags()
+        organisation: Organisation | None = await current.shell.organisation()
+    except WireError:
+        flags = organisation = None
+    filters = Filters(request.args, organisation)
+    if filters.any and organisation is None:
+        return api_error(503, "UNAVAILABLE", "the store is not running, so tools cannot be filtered")
+    items = []
+    for record in current.peers.tools():
+        item = {
+            "id": record["id"],
+            "name": record["name"],
+            "description": record["description"],
+            "category": record["category"],
+            "folder": record["folder"],
+            "status": record["state"],
+            "errors": record["errors"],
+            "validation": _validation_summary(record.get("validation")),
+        }
+        if flags is None or organisation is None:
+            item.update(dict.fromkeys(("favourite", "pinned", "archived", "tags", "workspaces")))
+        else:
+            item.update(organisation_json(str(record["id"]), flags.get(str(record["id"])), organisation))
+        if filters.keep(item):
+            items.append(item)
+    return jsonify(items)
+
+
+async def _organisation_reply(tool_id: str) -> Response:
+    shell = state().shell
+    flags = (await shell.flags()).get(tool_id)
+    return jsonify({"tool_id": tool_id, **organisation_json(tool_id, flags, await shell.organisation())})
+
+
+async def _set_flag(route: str, tool_id: str) -> Response:
+    current = state()
+    record = current.peers.tool(tool_id)
+    if record is None:
+        return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    value = boolean_value(await json_object(("value",), '{"value": true}'))
+    flag = FLAG_OF_ROUTE[route]
+    if flag == "pinned_warm":  # applied by the launcher at once; it stores the pin too
+        await current.peers.launcher.call("tools.set_pinned", {"tool_id": record["id"], "pinned": value})
+    await current.shell.set_flag(str(record["id"]), flag, value)
+    return await _organisation_reply(str(record["id"]))
+
+
+@blueprint.post("/api/tools/<tool_id>/favourite")
+@requires(STORE, LAUNCHER)
+async def favourite(tool_id: str) -> Response:
+    """``{"value": true}``: listed first in the sidebar, under Favourites."""
+    return await _set_flag("favourite", tool_id)
+
+
+@blueprint.post("/api/tools/<tool_id>/pin")
+@requires(STORE, LAUNCHER)
+async def pin(tool_id: str) -> Response:
+    """``{"value": true}``: kept warm, never stopped for being idle or to make room."""
+    return await _set_flag("pin", tool_id)
+
+
+@blueprint.post("/api/tools/<tool_id>/archive")
+@requires(STORE, LAUNCHER)
+async def archive(tool_id: str) -> Response:
+    """``{"value": true}``: left out of the sidebar, listed under Settings → Archived tools."""
+    return await _set_flag("archive", tool_id)
+
+
+@blueprint.post("/api/tools/<tool_id>/tags")
+@requires(STORE, LAUNCHER)
+async def tags(tool_id: str) -> Response:
+    """``{"add": [...], "remove": [...]}``, applied together; tags are lowercased."""
+    record = state().peers.tool(tool_id)
+    if record is None:
+        return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    body = await json_object(("add", "remove"), '{"add": ["maths"], "remove": ["old"]}')
+    if not body:
+        raise BodyProblem("give 'add', 'remove' or both, each a list of tags", "add")
+    await state().shell.change("tools.tags.update", {**body, "tool_id": record["id"]})
+    return await _organisation_reply(str(record["id"]))
 
 
 def _runtime_summary(record: dict[str, Any]) -> dict[str, Any]:

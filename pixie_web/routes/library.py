@@ -1,18 +1,27 @@
-"""The library, first version: every artefact runs kept, as cards with previews.
+"""The library: every artefact runs kept, as cards with previews, across all tools.
 
-Filters (tool, kind, starred) are query parameters, so a filtered view is a link; the star is a
-real form (Post/Redirect/Get without JavaScript, a card swap with htmx). Text previews are the
-first few hundred bytes of the file, read here: the web process already serves these files.
+Filters (tool, type, starred, label search, tag, a date range) are query parameters, so a filtered
+view is a link; pages are links too. Every action is a real form that posts and goes back to the
+view it came from (Post/Redirect/Get, without JavaScript); with htmx a card action swaps the card,
+and the filter and bulk forms swap the results (``#library-results``, picked out of the page).
+
+Deleting is soft: the card becomes a "deleted" note with an Undo button (htmx), or the page comes
+back with a notice that can restore what was just deleted (``?deleted=1,2``). Bad input (a label
+over 120 characters, a bad date or tag) shows the view again with a message, never a 500: a 400
+page without JavaScript, and a 422 fragment that library.js lets htmx swap in.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from quart import Blueprint, Response, redirect, render_template, request
+from quart import Blueprint, Response, current_app, redirect, render_template, request
 from quart.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
 from pixie_web.availability import requires
 from pixie_web.context import state
@@ -24,8 +33,19 @@ blueprint = Blueprint("library", __name__)
 
 PAGE_SIZE = 24
 PREVIEW_BYTES = 600
+PREVIEW_LINES = 8
+LABEL_MAX = 120
+TAG_PATTERN = re.compile(r"[a-z0-9_-]{1,32}")
+TAG_RULE = "a tag is 1 to 32 characters of a-z, 0-9, '_' and '-'"
+BULK_MAX = 200
 KINDS = {"image": "Images", "text": "Text", "audio": "Audio", "video": "Video", "application": "Other files"}
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-ndjson", "application/yaml")
+BULK_ACTIONS = ("star", "unstar", "label", "delete", "restore")
+FILTER_KEYS = ("tool", "kind", "starred", "label", "tag", "from", "to")
+
+
+class BadInput(Exception):
+    """Something a person typed that cannot be used; the message says what to change."""
 
 
 def preview_kind(mime: str) -> str:
@@ -37,38 +57,89 @@ def preview_kind(mime: str) -> str:
 
 
 def _text_head(root: Path, rel_path: str) -> str | None:
+    """The first few lines of a text file (at most ``PREVIEW_BYTES``), with … when there is more."""
     path = safe_path(root, rel_path)
     if path is None or not path.is_file():
         return None
     with path.open("rb") as handle:
         head = handle.read(PREVIEW_BYTES + 1)
     text = head[:PREVIEW_BYTES].decode("utf-8", errors="replace")
-    return text + ("…" if len(head) > PREVIEW_BYTES else "")
+    lines = text.splitlines(keepends=True)
+    more = len(head) > PREVIEW_BYTES or len(lines) > PREVIEW_LINES
+    return "".join(lines[:PREVIEW_LINES]) + ("…" if more else "")
 
 
 def _card(item: dict[str, Any], root: Path, tool_names: dict[str, str]) -> dict[str, Any]:
     kind = preview_kind(item["mime"])
+    # Raster images get the API's small thumbnail when it has one; an SVG is drawn as itself.
+    thumb = _has_thumbs() and kind == "image" and item["mime"] != "image/svg+xml"
     return {
         **item,
         "kind": kind,
+        "image_src": f"/api/artefacts/{item['id']}/{'thumb' if thumb else 'file'}",
+        "title": item["label"] or item["filename"],
         "tool_name": tool_names.get(item["tool_id"], item["tool_id"]),
         "text": _text_head(root, item["rel_path"]) if kind == "text" else None,
     }
 
 
-def _filters() -> dict[str, Any]:
-    args = request.args
+def _tool_names() -> dict[str, str]:
+    return {tool["id"]: str(tool["name"]) for tool in state().peers.tools()}
+
+
+def _has_thumbs() -> bool:
+    """Whether the artefacts API serves thumbnails (``GET /api/artefacts/<id>/thumb``)."""
+    rules = current_app.url_map.iter_rules()
+    return any(rule.rule == "/api/artefacts/<int:artefact_id>/thumb" for rule in rules)
+
+
+# -- filters ----------------------------------------------------------------------------------
+
+
+def _day(raw: str, words: str) -> str:
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise BadInput(f"{words} must be a date such as 2026-05-01, not {raw!r}.") from None
+
+
+def read_filters(args: MultiDict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The filters as chosen (what the form shows again) and the problems with them, if any."""
     kind = args.get("kind") or None
-    return {
-        "tool": args.get("tool") or None,
+    chosen: dict[str, Any] = {
+        "tool": (args.get("tool") or "").strip() or None,
         "kind": kind if kind in KINDS else None,
         "starred": args.get("starred") == "1",
+        "label": (args.get("label") or "").strip() or None,
+        "tag": (args.get("tag") or "").strip().lower() or None,
+        "from": (args.get("from") or "").strip() or None,
+        "to": (args.get("to") or "").strip() or None,
     }
+    problems: list[str] = []
+    if chosen["label"] and len(chosen["label"]) > LABEL_MAX:
+        problems.append(f"A label search can be at most {LABEL_MAX} characters.")
+    if chosen["tag"] and not TAG_PATTERN.fullmatch(chosen["tag"]):
+        problems.append(f"The tag {chosen['tag']!r} cannot match anything: {TAG_RULE}.")
+    days: dict[str, str] = {}
+    for key, words in (("from", "The “From” date"), ("to", "The “To” date")):
+        if chosen[key]:
+            try:
+                days[key] = _day(chosen[key], words)
+            except BadInput as exc:
+                problems.append(str(exc))
+    if "from" in days and "to" in days and days["from"] > days["to"]:
+        problems.append("The “From” date is after the “To” date.")
+    return chosen, problems
+
+
+def any_filter(chosen: dict[str, Any]) -> bool:
+    return any(chosen[key] for key in FILTER_KEYS)
 
 
 def library_link(chosen: dict[str, Any], **changes: Any) -> str:
     """The library's address with the current filters and ``changes`` (page 1 is left out)."""
-    params = {"tool": chosen["tool"], "kind": chosen["kind"], "starred": "1" if chosen["starred"] else None}
+    params: dict[str, Any] = {key: chosen.get(key) for key in FILTER_KEYS}
+    params["starred"] = "1" if chosen.get("starred") else None
     params.update(changes)
     if params.get("page") == 1:
         params["page"] = None
@@ -76,58 +147,288 @@ def library_link(chosen: dict[str, Any], **changes: Any) -> str:
     return "/library" + (f"?{urlencode(kept)}" if kept else "")
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
+def _page_number(args: MultiDict[str, str]) -> int:
+    raw = args.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
-@blueprint.get("/library")
-@requires(STORE, LAUNCHER)
-async def library() -> str:
-    current = state()
-    chosen = _filters()
-    page = _page_number()
+def _store_query(chosen: dict[str, Any], page: int) -> dict[str, Any]:
     query: dict[str, Any] = {"page": page, "page_size": PAGE_SIZE}
-    if chosen["tool"]:
-        query["tool"] = chosen["tool"]
+    for key in ("tool", "label", "tag", "from", "to"):
+        if chosen[key]:
+            query[key] = chosen[key]
     if chosen["kind"]:
         query["mime"] = chosen["kind"]
     if chosen["starred"]:
         query["starred"] = True
-    listing = await current.peers.store.call("artefacts.list", query)
+    return query
+
+
+def _deleted_ids(args: MultiDict[str, str]) -> list[int]:
+    raw = args.get("deleted") or ""
+    return [int(part) for part in raw.split(",") if part.isdigit()][:BULK_MAX]
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+
+async def render_library(
+    args: MultiDict[str, str], *, problems: list[str] | None = None, status: int = 200
+) -> Response:
+    """The library at the view ``args`` names, with ``problems`` (from a form) shown on top."""
+    current = state()
+    chosen, filter_problems = read_filters(args)
+    problems = [*(problems or []), *filter_problems]
+    page = _page_number(args)
+    listing: dict[str, Any] = {"items": [], "total": 0, "has_more": False}
+    if not filter_problems:
+        try:
+            listing = await current.peers.store.call("artefacts.list", _store_query(chosen, page))
+        except WireError as exc:
+            if exc.code is not ErrorCode.BAD_REQUEST:
+                raise
+            problems.append(exc.message)
+    if problems and status == 200:
+        status = 400
     tools = current.peers.tools()
     names = {tool["id"]: str(tool["name"]) for tool in tools}
     root = current.settings.artefacts_dir
-    cards = [_card(item, root, names) for item in listing["items"]]
-
-    return await render_template(
+    body = await render_template(
         "library.html",
-        cards=cards,
+        cards=[_card(item, root, names) for item in listing["items"]],
         total=listing["total"],
         page=page,
         has_more=listing["has_more"],
         chosen=chosen,
+        filtered=any_filter(chosen),
+        problems=problems,
+        deleted=_deleted_ids(args),
         kinds=KINDS,
         tools=sorted(tools, key=lambda tool: str(tool["name"]).lower()),
         link=lambda **changes: library_link(chosen, **changes),
+        back=library_link(chosen, page=page),
+        label_max=LABEL_MAX,
     )
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+@blueprint.get("/library")
+@requires(STORE, LAUNCHER)
+async def library() -> Response:
+    return await render_library(request.args)
+
+
+# -- actions ------------------------------------------------------------------------------------
+
+
+def _back(given: str | None) -> str:
+    """Only a library address (never another site) is a place to go back to."""
+    if given and (given == "/library" or given.startswith("/library?")):
+        return given
+    return "/library"
+
+
+def _back_args(back: str) -> MultiDict[str, str]:
+    return MultiDict(parse_qsl(urlsplit(back).query))
+
+
+def _with_deleted(back: str, ids: list[int]) -> str:
+    """``back`` with ``deleted=`` naming what was just deleted (for the Undo notice)."""
+    params = [(key, value) for key, value in parse_qsl(urlsplit(back).query) if key != "deleted"]
+    if ids:
+        params.append(("deleted", ",".join(str(i) for i in ids)))
+    return "/library" + (f"?{urlencode(params)}" if params else "")
+
+
+def _without_deleted(back: str) -> str:
+    return _with_deleted(back, [])
+
+
+def _htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _label(raw: str | None) -> str:
+    value = (raw or "").strip()
+    if len(value) > LABEL_MAX:
+        raise BadInput(f"A label can be at most {LABEL_MAX} characters; this one has {len(value)}.")
+    return value
+
+
+def _tags(raw: str | None) -> list[str]:
+    """Tags typed into one box, split on commas and spaces."""
+    tags = [part.lower() for part in re.split(r"[,\s]+", raw or "") if part]
+    bad = [tag for tag in tags if not TAG_PATTERN.fullmatch(tag)]
+    if bad:
+        raise BadInput(f"{', '.join(repr(tag) for tag in bad)}: {TAG_RULE}.")
+    if len(tags) > 32:
+        raise BadInput("Add at most 32 tags at a time.")
+    return list(dict.fromkeys(tags))
+
+
+async def _card_response(item: dict[str, Any], back: str, *, error: str | None = None) -> Response:
+    body = await render_template(
+        "library/card.html",
+        card=_card(item, state().settings.artefacts_dir, _tool_names()),
+        back=back,
+        error=error,
+        label_max=LABEL_MAX,
+    )
+    return Response(body, status=422 if error else 200, content_type="text/html; charset=utf-8")
+
+
+async def _card_action(
+    artefact_id: int, change: dict[str, Any] | None, op: str = "artefacts.update"
+) -> Response:
+    """Apply one change to one artefact and answer as the request wants: the card, or back."""
+    form = await request.form
+    back = _back(form.get("back"))
+    store = state().peers.store
+    item: dict[str, Any] | None = None
+    try:
+        item = await store.call("artefacts.get", {"id": artefact_id})
+        if change is not None:
+            item = await store.call(op, {"id": artefact_id, **change})
+    except WireError as exc:
+        if exc.code not in (ErrorCode.NOT_FOUND, ErrorCode.BAD_REQUEST):
+            raise
+        if exc.code is ErrorCode.NOT_FOUND or item is None:
+            return Response(f"There is no artefact {artefact_id}.", status=404)
+        if _htmx():
+            return await _card_response(item, back, error=exc.message)
+        return await render_library(_back_args(back), problems=[exc.message])
+    if _htmx():
+        return await _card_response(item, back)
+    return redirect(back, 303)  # type: ignore[return-value]
+
+
+async def _card_problem(artefact_id: int, message: str) -> Response:
+    form = await request.form
+    back = _back(form.get("back"))
+    if _htmx():
+        try:
+            item = await state().peers.store.call("artefacts.get", {"id": artefact_id})
+        except WireError as exc:
+            if exc.code is ErrorCode.NOT_FOUND:
+                return Response(f"There is no artefact {artefact_id}.", status=404)
+            raise
+        return await _card_response(item, back, error=message)
+    return await render_library(_back_args(back), problems=[message])
 
 
 @blueprint.post("/library/<int:artefact_id>/star")
 @requires(STORE, LAUNCHER)
 async def star(artefact_id: int) -> ResponseReturnValue:
-    current = state()
+    """Toggle, or set with ``value`` = 1 / 0."""
+    form = await request.form
+    value = form.get("value")
+    if value in ("0", "1"):
+        return await _card_action(artefact_id, {"starred": value == "1"})
     try:
-        item = await current.peers.store.call("artefacts.get", {"id": artefact_id})
-        item = await current.peers.store.call(
-            "artefacts.update", {"id": artefact_id, "starred": not item["starred"]}
-        )
+        item = await state().peers.store.call("artefacts.get", {"id": artefact_id})
     except WireError as exc:
-        return Response(exc.message, status=404 if exc.code is ErrorCode.NOT_FOUND else 503)
-    if request.headers.get("HX-Request") != "true":
-        back = (await request.form).get("back") or "/library"
-        return redirect(back if back.startswith("/library") else "/library")
-    names = {tool["id"]: str(tool["name"]) for tool in current.peers.tools()}
-    return await render_template(
-        "library/card.html", card=_card(item, current.settings.artefacts_dir, names), back="/library"
-    )
+        if exc.code is ErrorCode.NOT_FOUND:
+            return Response(f"There is no artefact {artefact_id}.", status=404)
+        raise
+    return await _card_action(artefact_id, {"starred": not item["starred"]})
+
+
+@blueprint.post("/library/<int:artefact_id>/label")
+@requires(STORE, LAUNCHER)
+async def label(artefact_id: int) -> ResponseReturnValue:
+    form = await request.form
+    try:
+        value = _label(form.get("label"))
+    except BadInput as exc:
+        return await _card_problem(artefact_id, str(exc))
+    return await _card_action(artefact_id, {"label": value})
+
+
+@blueprint.post("/library/<int:artefact_id>/tags")
+@requires(STORE, LAUNCHER)
+async def tags(artefact_id: int) -> ResponseReturnValue:
+    """``add`` (one box, commas or spaces between tags) and ``remove`` (one tag per button)."""
+    form = await request.form
+    try:
+        add = _tags(form.get("add"))
+        remove = _tags(" ".join(form.getlist("remove")))
+    except BadInput as exc:
+        return await _card_problem(artefact_id, str(exc))
+    if not add and not remove:
+        return await _card_problem(artefact_id, "Type a tag to add.")
+    return await _card_action(artefact_id, {"add_tags": add, "remove_tags": remove})
+
+
+@blueprint.post("/library/<int:artefact_id>/delete")
+@requires(STORE, LAUNCHER)
+async def delete(artefact_id: int) -> ResponseReturnValue:
+    form = await request.form
+    back = _back(form.get("back"))
+    try:
+        item = await state().peers.store.call("artefacts.delete", {"id": artefact_id})
+    except WireError as exc:
+        if exc.code is ErrorCode.NOT_FOUND:
+            return Response(f"There is no artefact {artefact_id}.", status=404)
+        raise
+    if _htmx():
+        body = await render_template(
+            "library/deleted.html", card=_card(item, state().settings.artefacts_dir, _tool_names()), back=back
+        )
+        return Response(body, content_type="text/html; charset=utf-8")
+    return redirect(_with_deleted(back, [artefact_id]), 303)
+
+
+@blueprint.post("/library/<int:artefact_id>/restore")
+@requires(STORE, LAUNCHER)
+async def restore(artefact_id: int) -> ResponseReturnValue:
+    form = await request.form
+    back = _without_deleted(_back(form.get("back")))
+    try:
+        item = await state().peers.store.call("artefacts.restore", {"id": artefact_id})
+    except WireError as exc:
+        if exc.code is ErrorCode.NOT_FOUND:
+            return Response(f"There is no artefact {artefact_id}.", status=404)
+        raise
+    if _htmx():
+        return await _card_response(item, back)
+    return redirect(back, 303)
+
+
+@blueprint.post("/library/bulk")
+@requires(STORE, LAUNCHER)
+async def bulk() -> ResponseReturnValue:
+    """One action for the selected cards (``ids``); back to the view, whose results htmx swaps."""
+    form = await request.form
+    back = _without_deleted(_back(form.get("back")))
+    action = form.get("action", "")
+    ids = list(dict.fromkeys(int(raw) for raw in form.getlist("ids") if raw.isdigit()))
+    problems: list[str] = []
+    if action not in BULK_ACTIONS:
+        problems.append("Choose what to do with the selected files.")
+    elif not ids:
+        problems.append("Select at least one file first.")
+    elif len(ids) > BULK_MAX:
+        problems.append(f"Select at most {BULK_MAX} files at a time.")
+    change: dict[str, Any] = {}
+    if not problems:
+        if action == "label":
+            try:
+                change = {"label": _label(form.get("label"))}
+            except BadInput as exc:
+                problems.append(str(exc))
+        elif action in ("star", "unstar"):
+            change = {"starred": action == "star"}
+    if problems:
+        return await render_library(_back_args(back), problems=problems, status=422 if _htmx() else 400)
+    op = {"delete": "artefacts.delete", "restore": "artefacts.restore"}.get(action, "artefacts.update")
+    store = state().peers.store
+    done: list[int] = []
+    for artefact_id in ids:
+        try:
+            await store.call(op, {"id": artefact_id, **change})
+        except WireError as exc:
+            if exc.code is not ErrorCode.NOT_FOUND:
+                raise
+            continue  # gone meanwhile: the rest still happen
+        done.append(artefact_id)
+    return redirect(_with_deleted(back, done) if action == "delete" else back, 303)

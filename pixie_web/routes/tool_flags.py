@@ -1,11 +1,14 @@
-"""Favourite and archive: how a person arranges the sidebar.
+"""Favourite, archive and tags: how a person arranges the sidebar.
 
 A favourite is listed first; an archived tool leaves the sidebar (and the quick switcher) but
-keeps its folder, runs and files, and comes back from the Settings page. Both are real forms
-that go back where they came from; with htmx the button swaps itself.
+keeps its folder, runs and files, and comes back from the Settings page. Tags label a tool for
+``/api/tools?tag=``. All are real forms that go back where they came from; with htmx the
+favourite button swaps itself.
 """
 
 from __future__ import annotations
+
+import re
 
 from quart import Blueprint, Response, redirect, render_template, request
 from quart.typing import ResponseReturnValue
@@ -15,10 +18,12 @@ from pixie_web.context import state
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.tools import ToolProblem
 
+TAG_SEPARATORS = re.compile(r"[\s,]+")
+
 blueprint = Blueprint("tool_flags", __name__)
 
 
-def _back(default: str, given: str | None) -> str:
+def back_to(default: str, given: str | None) -> str:
     """Only a path on this site (never another origin) is a place to go back to."""
     if given and given.startswith("/") and not given.startswith("//"):
         return given
@@ -39,7 +44,7 @@ async def _set(tool_id: str, flag: str) -> ResponseReturnValue:
         response = Response(status=204)
         response.headers["HX-Refresh"] = "true"
         return response
-    return redirect(_back(f"/tool/{record['id']}", form.get("back")), 303)
+    return redirect(back_to(f"/tool/{record['id']}", form.get("back")), 303)
 
 
 @blueprint.post("/tool/<tool_id>/favourite")
@@ -52,3 +57,23 @@ async def favourite(tool_id: str) -> ResponseReturnValue:
 @requires(STORE, LAUNCHER)
 async def archive(tool_id: str) -> ResponseReturnValue:
     return await _set(tool_id, "archived")
+
+
+@blueprint.post("/tool/<tool_id>/tags")
+@requires(STORE, LAUNCHER)
+async def tags(tool_id: str) -> ResponseReturnValue:
+    """The form's ``tags`` (separated by commas or spaces) become the tool's tags; a bad tag is a
+    400 page naming it, and nothing changes."""
+    current = state()
+    record = current.peers.tool(tool_id)
+    if record is None:
+        raise ToolProblem(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    form = await request.form
+    wanted = list(dict.fromkeys(tag.lower() for tag in TAG_SEPARATORS.split(form.get("tags", "")) if tag))
+    have = (await current.shell.organisation()).tags_of(str(record["id"]))
+    add = [tag for tag in wanted if tag not in have]
+    remove = [tag for tag in have if tag not in wanted]
+    if add or remove:
+        change = {"tool_id": record["id"], "add": add, "remove": remove}
+        await current.shell.change("tools.tags.update", change)
+    return redirect(back_to(f"/tool/{record['id']}", form.get("back")), 303)

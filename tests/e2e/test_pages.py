@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 
-from tests.support.launcher import copy_fixture_tool
 from tests.support.system import REPO_ROOT, PixieSystem, wait_until
 from tests.support.tools import minimal_tool_json, write_tool
 
@@ -107,47 +106,6 @@ def test_the_dashboard_lists_recent_runs_across_tools(pixie: PixieSystem) -> Non
     page = pixie.get("/").text
     assert f'href="/tool/compound-interest/runs/{run["run_id"]}"' in page
     assert "Finished" in page
-
-
-def test_the_library_shows_run_files_filters_them_and_stars_them(pixie: PixieSystem) -> None:
-    copy_fixture_tool(pixie.tools_dir, "runs-tool", source="runs-tool")
-    pixie.wait_healthy()
-    wait_until(lambda: pixie.get("/api/tools").json(), timeout=5, what="discovery")
-    assert "No files yet" in pixie.get("/library").text
-
-    result = pixie.http.post(
-        "/api/tools/runs-tool/run", json={"inputs": {"mode": "files"}}, timeout=120
-    ).json()
-    assert result["status"] == "ok", result
-    ids = {item["filename"]: item["id"] for item in result["artefacts"]}
-    page = pixie.get("/library").text
-    assert "2 files kept from runs" in page
-    assert re.search(
-        rf'id="artefact-{ids["table.csv"]}".*?<pre class="artefact-text">a,b\n1,2\n</pre>', page, re.S
-    )
-    assert re.search(
-        rf'id="artefact-{ids["figure.svg"]}".*?<img src="/api/artefacts/{ids["figure.svg"]}/file"', page, re.S
-    )
-    assert f'href="/tool/runs-tool/runs/{result["run_id"]}"' in page
-
-    images = pixie.get("/library?kind=image").text
-    assert f'id="artefact-{ids["figure.svg"]}"' in images
-    assert f'id="artefact-{ids["table.csv"]}"' not in images
-
-    # Starring without JavaScript: a form post, then back to the same view.
-    starred = pixie.http.post(
-        f"/library/{ids['table.csv']}/star", data={"back": "/library?kind=text"}, follow_redirects=False
-    )
-    assert starred.status_code in (302, 303)
-    assert starred.headers["location"] == "/library?kind=text"
-    only_starred = pixie.get("/library?starred=1").text
-    assert f'id="artefact-{ids["table.csv"]}"' in only_starred
-    assert f'id="artefact-{ids["figure.svg"]}"' not in only_starred
-    # With htmx: the card comes back, unstarred.
-    card = pixie.http.post(f"/library/{ids['table.csv']}/star", headers={"HX-Request": "true"})
-    assert card.status_code == 200
-    assert 'aria-pressed="false"' in card.text
-    assert pixie.http.post("/library/999999/star").status_code == 404
 
 
 def test_favourites_come_first_and_archived_tools_leave_the_sidebar(pixie: PixieSystem) -> None:

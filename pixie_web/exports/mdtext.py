@@ -1,0 +1,58 @@
+"""Markdown that reads the same in any viewer: escaped table cells, fences that cannot close
+early, and links to asset files whose names may hold spaces or brackets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from urllib.parse import quote
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
+
+
+def escape_cell(text: str) -> str:
+    """A table cell: a pipe would start a new cell and a newline would end the row, so pipes are
+    escaped and line breaks become ``<br>``; backslashes are doubled so ``\\|`` stays literal."""
+    flat = text.replace("\\", "\\\\").replace("|", "\\|")
+    flat = flat.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+    return flat.strip() or " "
+
+
+def escape_inline(text: str) -> str:
+    """Text inside a sentence or list item, with markdown's special characters made literal."""
+    return _INLINE_SPECIAL.sub(r"\\\1", text.replace("\r", "")).replace("\n", " ")
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A GitHub-style table; short rows are padded so every row has a cell per column."""
+    width = len(headers)
+    lines = [
+        "| " + " | ".join(escape_cell(h) for h in headers) + " |",
+        "|" + "---|" * width,
+    ]
+    for row in rows:
+        cells = [escape_cell(c) for c in list(row)[:width]]
+        cells += [" "] * (width - len(cells))
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def fence(source: str, language: str | None = None) -> list[str]:
+    """A fenced block with a fence longer than any run of backticks inside ``source``."""
+    longest = max((len(run) for run in re.findall(r"`+", source)), default=0)
+    marker = "`" * max(3, longest + 1)
+    body = source[:-1] if source.endswith("\n") else source
+    return [f"{marker}{language or ''}", body, marker]
+
+
+def link_target(name: str) -> str:
+    """An entry name as a relative link: each part percent-encoded (spaces, brackets, ...)."""
+    return "/".join(quote(part) for part in name.split("/"))
+
+
+def link(text: str, name: str) -> str:
+    return f"[{escape_inline(text)}]({link_target(name)})"
+
+
+def image(alt: str, name: str) -> str:
+    return f"![{escape_inline(alt)}]({link_target(name)})"
