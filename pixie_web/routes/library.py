@@ -13,47 +13,42 @@ page without JavaScript, and a 422 fragment that library.js lets htmx swap in.
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from quart import Blueprint, Response, current_app, redirect, render_template, request
+from quart import Blueprint, Response, redirect, render_template, request
 from quart.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from pixie_web.availability import requires
 from pixie_web.context import state
+from pixie_web.library_filters import (
+    BULK_ACTIONS,
+    BULK_MAX,
+    KINDS,
+    LABEL_MAX,
+    PREVIEW_BYTES,
+    PREVIEW_LINES,
+    BadInput,
+    any_filter,
+    back_args,
+    back_to,
+    deleted_ids,
+    library_link,
+    page_number,
+    parse_label,
+    parse_tags,
+    preview_kind,
+    read_filters,
+    store_query,
+    with_deleted,
+    without_deleted,
+)
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.runs.artefacts import safe_path
 from shared.wire import ErrorCode, WireError
 
 blueprint = Blueprint("library", __name__)
-
-PAGE_SIZE = 24
-PREVIEW_BYTES = 600
-PREVIEW_LINES = 8
-LABEL_MAX = 120
-TAG_PATTERN = re.compile(r"[a-z0-9_-]{1,32}")
-TAG_RULE = "a tag is 1 to 32 characters of a-z, 0-9, '_' and '-'"
-BULK_MAX = 200
-KINDS = {"image": "Images", "text": "Text", "audio": "Audio", "video": "Video", "application": "Other files"}
-TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-ndjson", "application/yaml")
-BULK_ACTIONS = ("star", "unstar", "label", "delete", "restore")
-FILTER_KEYS = ("tool", "kind", "starred", "label", "tag", "from", "to")
-
-
-class BadInput(Exception):
-    """Something a person typed that cannot be used; the message says what to change."""
-
-
-def preview_kind(mime: str) -> str:
-    """How a card previews a file: image, audio, video, text, or just its name."""
-    family = mime.split("/", 1)[0]
-    if family in ("image", "audio", "video"):
-        return family
-    return "text" if mime.startswith(TEXT_TYPES) else "file"
 
 
 def _text_head(root: Path, rel_path: str) -> str | None:
@@ -72,7 +67,7 @@ def _text_head(root: Path, rel_path: str) -> str | None:
 def _card(item: dict[str, Any], root: Path, tool_names: dict[str, str]) -> dict[str, Any]:
     kind = preview_kind(item["mime"])
     # Raster images get the API's small thumbnail when it has one; an SVG is drawn as itself.
-    thumb = _has_thumbs() and kind == "image" and item["mime"] != "image/svg+xml"
+    thumb = kind == "image" and item["mime"] != "image/svg+xml"
     return {
         **item,
         "kind": kind,
@@ -87,88 +82,6 @@ def _tool_names() -> dict[str, str]:
     return {tool["id"]: str(tool["name"]) for tool in state().peers.tools()}
 
 
-def _has_thumbs() -> bool:
-    """Whether the artefacts API serves thumbnails (``GET /api/artefacts/<id>/thumb``)."""
-    rules = current_app.url_map.iter_rules()
-    return any(rule.rule == "/api/artefacts/<int:artefact_id>/thumb" for rule in rules)
-
-
-# -- filters ----------------------------------------------------------------------------------
-
-
-def _day(raw: str, words: str) -> str:
-    try:
-        return date.fromisoformat(raw).isoformat()
-    except ValueError:
-        raise BadInput(f"{words} must be a date such as 2026-05-01, not {raw!r}.") from None
-
-
-def read_filters(args: MultiDict[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """The filters as chosen (what the form shows again) and the problems with them, if any."""
-    kind = args.get("kind") or None
-    chosen: dict[str, Any] = {
-        "tool": (args.get("tool") or "").strip() or None,
-        "kind": kind if kind in KINDS else None,
-        "starred": args.get("starred") == "1",
-        "label": (args.get("label") or "").strip() or None,
-        "tag": (args.get("tag") or "").strip().lower() or None,
-        "from": (args.get("from") or "").strip() or None,
-        "to": (args.get("to") or "").strip() or None,
-    }
-    problems: list[str] = []
-    if chosen["label"] and len(chosen["label"]) > LABEL_MAX:
-        problems.append(f"A label search can be at most {LABEL_MAX} characters.")
-    if chosen["tag"] and not TAG_PATTERN.fullmatch(chosen["tag"]):
-        problems.append(f"The tag {chosen['tag']!r} cannot match anything: {TAG_RULE}.")
-    days: dict[str, str] = {}
-    for key, words in (("from", "The “From” date"), ("to", "The “To” date")):
-        if chosen[key]:
-            try:
-                days[key] = _day(chosen[key], words)
-            except BadInput as exc:
-                problems.append(str(exc))
-    if "from" in days and "to" in days and days["from"] > days["to"]:
-        problems.append("The “From” date is after the “To” date.")
-    return chosen, problems
-
-
-def any_filter(chosen: dict[str, Any]) -> bool:
-    return any(chosen[key] for key in FILTER_KEYS)
-
-
-def library_link(chosen: dict[str, Any], **changes: Any) -> str:
-    """The library's address with the current filters and ``changes`` (page 1 is left out)."""
-    params: dict[str, Any] = {key: chosen.get(key) for key in FILTER_KEYS}
-    params["starred"] = "1" if chosen.get("starred") else None
-    params.update(changes)
-    if params.get("page") == 1:
-        params["page"] = None
-    kept = {key: value for key, value in params.items() if value}
-    return "/library" + (f"?{urlencode(kept)}" if kept else "")
-
-
-def _page_number(args: MultiDict[str, str]) -> int:
-    raw = args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
-def _store_query(chosen: dict[str, Any], page: int) -> dict[str, Any]:
-    query: dict[str, Any] = {"page": page, "page_size": PAGE_SIZE}
-    for key in ("tool", "label", "tag", "from", "to"):
-        if chosen[key]:
-            query[key] = chosen[key]
-    if chosen["kind"]:
-        query["mime"] = chosen["kind"]
-    if chosen["starred"]:
-        query["starred"] = True
-    return query
-
-
-def _deleted_ids(args: MultiDict[str, str]) -> list[int]:
-    raw = args.get("deleted") or ""
-    return [int(part) for part in raw.split(",") if part.isdigit()][:BULK_MAX]
-
-
 # -- the page -----------------------------------------------------------------------------------
 
 
@@ -179,11 +92,11 @@ async def render_library(
     current = state()
     chosen, filter_problems = read_filters(args)
     problems = [*(problems or []), *filter_problems]
-    page = _page_number(args)
+    page = page_number(args)
     listing: dict[str, Any] = {"items": [], "total": 0, "has_more": False}
     if not filter_problems:
         try:
-            listing = await current.peers.store.call("artefacts.list", _store_query(chosen, page))
+            listing = await current.peers.store.call("artefacts.list", store_query(chosen, page))
         except WireError as exc:
             if exc.code is not ErrorCode.BAD_REQUEST:
                 raise
@@ -202,7 +115,7 @@ async def render_library(
         chosen=chosen,
         filtered=any_filter(chosen),
         problems=problems,
-        deleted=_deleted_ids(args),
+        deleted=deleted_ids(args),
         kinds=KINDS,
         tools=sorted(tools, key=lambda tool: str(tool["name"]).lower()),
         link=lambda **changes: library_link(chosen, **changes),
@@ -221,49 +134,8 @@ async def library() -> Response:
 # -- actions ------------------------------------------------------------------------------------
 
 
-def _back(given: str | None) -> str:
-    """Only a library address (never another site) is a place to go back to."""
-    if given and (given == "/library" or given.startswith("/library?")):
-        return given
-    return "/library"
-
-
-def _back_args(back: str) -> MultiDict[str, str]:
-    return MultiDict(parse_qsl(urlsplit(back).query))
-
-
-def _with_deleted(back: str, ids: list[int]) -> str:
-    """``back`` with ``deleted=`` naming what was just deleted (for the Undo notice)."""
-    params = [(key, value) for key, value in parse_qsl(urlsplit(back).query) if key != "deleted"]
-    if ids:
-        params.append(("deleted", ",".join(str(i) for i in ids)))
-    return "/library" + (f"?{urlencode(params)}" if params else "")
-
-
-def _without_deleted(back: str) -> str:
-    return _with_deleted(back, [])
-
-
 def _htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _label(raw: str | None) -> str:
-    value = (raw or "").strip()
-    if len(value) > LABEL_MAX:
-        raise BadInput(f"A label can be at most {LABEL_MAX} characters; this one has {len(value)}.")
-    return value
-
-
-def _tags(raw: str | None) -> list[str]:
-    """Tags typed into one box, split on commas and spaces."""
-    tags = [part.lower() for part in re.split(r"[,\s]+", raw or "") if part]
-    bad = [tag for tag in tags if not TAG_PATTERN.fullmatch(tag)]
-    if bad:
-        raise BadInput(f"{', '.join(repr(tag) for tag in bad)}: {TAG_RULE}.")
-    if len(tags) > 32:
-        raise BadInput("Add at most 32 tags at a time.")
-    return list(dict.fromkeys(tags))
 
 
 async def _card_response(item: dict[str, Any], back: str, *, error: str | None = None) -> Response:
@@ -282,7 +154,7 @@ async def _card_action(
 ) -> Response:
     """Apply one change to one artefact and answer as the request wants: the card, or back."""
     form = await request.form
-    back = _back(form.get("back"))
+    back = back_to(form.get("back"))
     store = state().peers.store
     item: dict[str, Any] | None = None
     try:
@@ -296,7 +168,7 @@ async def _card_action(
             return Response(f"There is no artefact {artefact_id}.", status=404)
         if _htmx():
             return await _card_response(item, back, error=exc.message)
-        return await render_library(_back_args(back), problems=[exc.message])
+        return await render_library(back_args(back), problems=[exc.message])
     if _htmx():
         return await _card_response(item, back)
     return redirect(back, 303)  # type: ignore[return-value]
@@ -304,7 +176,7 @@ async def _card_action(
 
 async def _card_problem(artefact_id: int, message: str) -> Response:
     form = await request.form
-    back = _back(form.get("back"))
+    back = back_to(form.get("back"))
     if _htmx():
         try:
             item = await state().peers.store.call("artefacts.get", {"id": artefact_id})
@@ -313,7 +185,7 @@ async def _card_problem(artefact_id: int, message: str) -> Response:
                 return Response(f"There is no artefact {artefact_id}.", status=404)
             raise
         return await _card_response(item, back, error=message)
-    return await render_library(_back_args(back), problems=[message])
+    return await render_library(back_args(back), problems=[message])
 
 
 @blueprint.post("/library/<int:artefact_id>/star")
@@ -338,7 +210,7 @@ async def star(artefact_id: int) -> ResponseReturnValue:
 async def label(artefact_id: int) -> ResponseReturnValue:
     form = await request.form
     try:
-        value = _label(form.get("label"))
+        value = parse_label(form.get("label"))
     except BadInput as exc:
         return await _card_problem(artefact_id, str(exc))
     return await _card_action(artefact_id, {"label": value})
@@ -350,8 +222,8 @@ async def tags(artefact_id: int) -> ResponseReturnValue:
     """``add`` (one box, commas or spaces between tags) and ``remove`` (one tag per button)."""
     form = await request.form
     try:
-        add = _tags(form.get("add"))
-        remove = _tags(" ".join(form.getlist("remove")))
+        add = parse_tags(form.get("add"))
+        remove = parse_tags(" ".join(form.getlist("remove")))
     except BadInput as exc:
         return await _card_problem(artefact_id, str(exc))
     if not add and not remove:
@@ -363,7 +235,7 @@ async def tags(artefact_id: int) -> ResponseReturnValue:
 @requires(STORE, LAUNCHER)
 async def delete(artefact_id: int) -> ResponseReturnValue:
     form = await request.form
-    back = _back(form.get("back"))
+    back = back_to(form.get("back"))
     try:
         item = await state().peers.store.call("artefacts.delete", {"id": artefact_id})
     except WireError as exc:
@@ -375,14 +247,14 @@ async def delete(artefact_id: int) -> ResponseReturnValue:
             "library/deleted.html", card=_card(item, state().settings.artefacts_dir, _tool_names()), back=back
         )
         return Response(body, content_type="text/html; charset=utf-8")
-    return redirect(_with_deleted(back, [artefact_id]), 303)
+    return redirect(with_deleted(back, [artefact_id]), 303)
 
 
 @blueprint.post("/library/<int:artefact_id>/restore")
 @requires(STORE, LAUNCHER)
 async def restore(artefact_id: int) -> ResponseReturnValue:
     form = await request.form
-    back = _without_deleted(_back(form.get("back")))
+    back = without_deleted(back_to(form.get("back")))
     try:
         item = await state().peers.store.call("artefacts.restore", {"id": artefact_id})
     except WireError as exc:
@@ -399,7 +271,7 @@ async def restore(artefact_id: int) -> ResponseReturnValue:
 async def bulk() -> ResponseReturnValue:
     """One action for the selected cards (``ids``); back to the view, whose results htmx swaps."""
     form = await request.form
-    back = _without_deleted(_back(form.get("back")))
+    back = without_deleted(back_to(form.get("back")))
     action = form.get("action", "")
     ids = list(dict.fromkeys(int(raw) for raw in form.getlist("ids") if raw.isdigit()))
     problems: list[str] = []
@@ -413,13 +285,13 @@ async def bulk() -> ResponseReturnValue:
     if not problems:
         if action == "label":
             try:
-                change = {"label": _label(form.get("label"))}
+                change = {"label": parse_label(form.get("label"))}
             except BadInput as exc:
                 problems.append(str(exc))
         elif action in ("star", "unstar"):
             change = {"starred": action == "star"}
     if problems:
-        return await render_library(_back_args(back), problems=problems, status=422 if _htmx() else 400)
+        return await render_library(back_args(back), problems=problems, status=422 if _htmx() else 400)
     op = {"delete": "artefacts.delete", "restore": "artefacts.restore"}.get(action, "artefacts.update")
     store = state().peers.store
     done: list[int] = []
@@ -431,4 +303,4 @@ async def bulk() -> ResponseReturnValue:
                 raise
             continue  # gone meanwhile: the rest still happen
         done.append(artefact_id)
-    return redirect(_with_deleted(back, done) if action == "delete" else back, 303)
+    return redirect(with_deleted(back, done) if action == "delete" else back, 303)
