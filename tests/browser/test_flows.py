@@ -8,6 +8,7 @@ fails a test on any request off the machine, console error or unexpected failed 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -217,3 +218,23 @@ def test_the_library_and_a_broken_tool_pass_axe(system: PixieSystem, open_page: 
     expect(library.get_by_role("heading", level=1, name="Library")).to_be_visible()
     axe_in_both_themes(library)
     screenshots(library, "library")
+
+
+def test_a_past_run_downloads_as_an_export_and_a_report(system: PixieSystem, open_page: PageOpener) -> None:
+    page = open_page(system, "/tool/compound-interest")
+    run_tool(page)
+    href = page.locator("#run-status a", has_text="this run").get_attribute("href")
+    assert href is not None
+    past = open_page(system, href)
+    for link, expected in (("Export run", "run.json"), ("Download report", "report.md")):
+        with past.expect_download() as download_info:
+            past.get_by_role("link", name=link).click()
+        download = download_info.value
+        assert download.suggested_filename.startswith("compound-interest-")
+        with zipfile.ZipFile(download.path()) as archive:
+            names = archive.namelist()
+            assert expected in names, names
+            if expected == "report.md":
+                report = archive.read("report.md").decode()
+                assert "Compound interest" in report
+                assert all(name in names for name in re.findall(r"\]\((assets/[^)]+)\)", report))
