@@ -51,6 +51,14 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("page_size 200", {"page_size": "200"}),
     ("bin", {"deleted": "true"}),
 ]
+# The library page (24 cards a page) with its filters, and the same page's SQL.
+LIBRARY_CASES: list[tuple[str, dict[str, str], dict[str, str]]] = [
+    ("no filter", {}, {"page_size": "24"}),
+    ("tool", {"tool": "tool-07"}, {"tool": "tool-07", "page_size": "24"}),
+    ("images", {"kind": "image"}, {"mime": "image", "page_size": "24"}),
+    ("starred", {"starred": "1"}, {"starred": "true", "page_size": "24"}),
+    ("page 20", {"page": "20"}, {"page": "20", "page_size": "24"}),
+]
 
 
 async def fill(path: Path, rows: int) -> None:
@@ -172,8 +180,25 @@ def main() -> int:
                 line = f"{name:<18} {total:>7} {http_med:>8.1f}  {http_p95:>8.1f}  {sql_med:>7.1f}"
                 line += f"  {sql_p95:>7.1f}"
                 print(f"{line}  {ratio:>5.1f}x")
-            conn.close()
             print(f"slowest median page over HTTP: {worst:.1f} ms")
+            print()
+            columns = f"{'http med':>9} {'http p95':>9} {'sql med':>8} {'sql p95':>8} {'ratio':>6}"
+            print(f"{'library page':<18} {columns}")
+            for name, page_params, sql_params in LIBRARY_CASES:
+                page_times, sql_times = [], []
+                for _ in range(options.calls + 3):
+                    start = time.perf_counter()
+                    response = system.http.get("/library", params=page_params)
+                    page_times.append(time.perf_counter() - start)
+                    assert response.status_code == 200, response.text[:500]
+                    start = time.perf_counter()
+                    direct(conn, sql_params)
+                    sql_times.append(time.perf_counter() - start)
+                page_med, page_p95 = ms(page_times[3:])
+                sql_med, sql_p95 = ms(sql_times[3:])
+                line = f"{name:<18} {page_med:>8.1f}  {page_p95:>8.1f}  {sql_med:>7.1f}  {sql_p95:>7.1f}"
+                print(f"{line}  {page_med / sql_med:>5.1f}x")
+            conn.close()
         finally:
             system.stop()
     return 0
