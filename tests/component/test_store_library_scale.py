@@ -1,16 +1,15 @@
-"""The artefact library stays fast at 100,000 rows for every combination of its filters.
+"""Every combination of the library's filters is served by an index at 100,000 rows.
 
 Rows go straight in through the store's writer (100,000 round trips would test the socket, not
-the query); every query goes through the ``artefacts.list`` op. The bound is loose so a busy CI
-machine passes; on a developer laptop the slowest combination takes about 20 ms. The query plans
-are checked too: no combination may fall back to reading the whole table.
+the query); every query goes through the ``artefacts.list`` op, and its plan may not fall back
+to reading the whole table, before or after ``ANALYZE``. How fast the pages are is measured by
+bench/artefacts.py and written in docs/performance.md, never asserted here.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
-import time
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,6 @@ ROWS = 100_000
 TOOLS = [f"tool-{n}" for n in range(40)]
 MIMES = ["image/png", "image/jpeg", "text/csv", "application/json", "audio/wav", "video/mp4", "text/plain"]
 TAGS = ["alpha", "beta", "gamma", "delta"]
-SLOWEST_ALLOWED = 0.25  # seconds, count plus page
 
 FILTERS: dict[str, Any] = {
     "tool": "tool-3",
@@ -87,13 +85,13 @@ def combinations() -> list[dict[str, Any]]:
     return found
 
 
-async def measure(db: Database) -> list[tuple[float, dict[str, Any], int]]:
-    """Time every combination through the op, and check none of their plans reads the whole table."""
-    timings = []
+async def check_plans(db: Database) -> list[int]:
+    """Run every combination through the op and check that no plan reads the whole table (speed
+    itself is measured in bench/artefacts.py, never asserted); returns each one's total."""
+    totals = []
     for filters in combinations():
-        began = time.perf_counter()
         result = await list_artefacts(db, Args(dict(filters)))
-        timings.append((time.perf_counter() - began, filters, result["total"]))
+        totals.append(result["total"])
 
         where, params = where_clause(read_filter(Args(dict(filters))))
         async with db.read() as tx:
@@ -105,28 +103,25 @@ async def measure(db: Database) -> list[tuple[float, dict[str, Any], int]]:
                 )
             ]
         assert "SCAN a" not in plan, (filters, plan)
-    return timings
+    return totals
 
 
-async def test_every_filter_combination_is_fast_at_100k_rows(tmp_path: Path) -> None:
+async def test_every_filter_combination_uses_an_index_at_100k_rows(tmp_path: Path) -> None:
     path = tmp_path / "pixie.db"
     db, _ = await open_store(path)
     try:
         await fill(db)
         async with db.read() as tx:
             assert await tx.scalar("SELECT count(*) FROM artefacts") == ROWS
-        fresh = await measure(db)
+        fresh = await check_plans(db)
         async with db.write() as tx:  # what PRAGMA optimize may do at some later shutdown
             await tx.run("ANALYZE")
     finally:
         await db.close()
     db, _ = await open_store(path)  # a new connection loads the statistics
     try:
-        analysed = await measure(db)
+        analysed = await check_plans(db)
     finally:
         await db.close()
-    for timings in (fresh, analysed):
-        slowest, filters, total = max(timings, key=lambda entry: entry[0])
-        print(f"slowest: {filters} {slowest * 1000:.1f} ms, {total} rows")
-        assert slowest < SLOWEST_ALLOWED, f"{filters} took {slowest * 1000:.0f} ms ({total} rows match)"
-    assert any(total > 1000 for _, _, total in fresh)  # the data really exercises the filters
+    assert analysed == fresh  # statistics change plans, never answers
+    assert any(total > 1000 for total in fresh)  # the data really exercises the filters
