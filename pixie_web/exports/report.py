@@ -19,6 +19,7 @@ from pixie_web.exports.files import kept_files, locate, run_relative
 from pixie_web.exports.media import MediaFiles
 from pixie_web.exports.names import ZipNames
 from pixie_web.exports.svg import DRAWN, render_chart
+from pixie_web.exports.svg_more import MORE_DRAWN, render_more
 from pixie_web.exports.zipstream import Asset
 from pixie_web.outputs.charts import CHART_NAMES
 from pixie_web.outputs.fallback import cell, tabulate
@@ -198,6 +199,8 @@ class Report:
     def _chart(self, spec: OutputSpec, shown: Shown) -> Iterator[Asset]:
         data = shown.data
         drawing = render_chart(shown.type, data, spec.label) if shown.type in DRAWN else None
+        if shown.type in MORE_DRAWN:
+            drawing = render_more(shown.type, data, spec.label)
         if drawing is not None:
             name = self.names.claim(f"{spec.key}.svg", "assets")
             yield Asset(name, drawing.encode())

@@ -65,7 +65,7 @@ class Scale:
         return self.start + (value - self.low) / span * (self.end - self.start)
 
 
-def _text(x: float, y: float, content: str, anchor: str = "middle", extra: str = "") -> str:
+def text(x: float, y: float, content: str, anchor: str = "middle", extra: str = "") -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(content)}</text>'
 
 
@@ -77,12 +77,12 @@ def _legend(names: Sequence[str], top: float) -> tuple[list[str], float]:
         if x + width > WIDTH - RIGHT and x > LEFT:
             x, y = float(LEFT), y + 20
         marks.append(f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{colour(index)}"/>')
-        marks.append(_text(x + 18, y, name[:40], "start"))
+        marks.append(text(x + 18, y, name[:40], "start"))
         x += width
     return marks, (y - top + 24) if names else 0.0
 
 
-def _document(title: str, body: list[str], legend: Sequence[str], plot_bottom: float) -> str:
+def document(title: str, body: list[str], legend: Sequence[str], plot_bottom: float) -> str:
     marks, extra = _legend(legend, plot_bottom + 44)
     height = max(HEIGHT, plot_bottom + 44 + extra)
     return "\n".join(
@@ -90,7 +90,7 @@ def _document(title: str, body: list[str], legend: Sequence[str], plot_bottom: f
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
             f'viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label={quoteattr(title)}>',
             f'<rect width="100%" height="100%" fill="#ffffff"/><g {FONT}>',
-            _text(WIDTH / 2, 22, title, extra=' font-size="15" font-weight="bold"'),
+            text(WIDTH / 2, 22, title, extra=' font-size="15" font-weight="bold"'),
             *body,
             *marks,
             "</g></svg>",
@@ -99,18 +99,18 @@ def _document(title: str, body: list[str], legend: Sequence[str], plot_bottom: f
     )
 
 
-def _y_axis(ticks: Sequence[float], y: Scale, label: str | None) -> list[str]:
+def y_axis(ticks: Sequence[float], y: Scale, label: str | None) -> list[str]:
     marks = []
     for tick in ticks:
         py = y(tick)
         marks.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{py:.1f}" y2="{py:.1f}" stroke="#e5e7eb"/>')
-        marks.append(_text(LEFT - 6, py + 4, tick_text(tick, ticks), "end"))
+        marks.append(text(LEFT - 6, py + 4, tick_text(tick, ticks), "end"))
     bottom = HEIGHT - BOTTOM
     marks.append(f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{bottom}" stroke="#374151"/>')
     marks.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}" stroke="#374151"/>')
     if label:
         middle = (TOP + bottom) / 2
-        marks.append(_text(16, middle, label, extra=f' transform="rotate(-90 16 {middle:.1f})"'))
+        marks.append(text(16, middle, label, extra=f' transform="rotate(-90 16 {middle:.1f})"'))
     return marks
 
 
@@ -118,20 +118,20 @@ def _x_numeric(ticks: Sequence[float], x: Scale, label: str | None) -> list[str]
     bottom = HEIGHT - BOTTOM
     marks = [
         f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{bottom}" y2="{bottom + 5}" stroke="#374151"/>'
-        + _text(x(t), bottom + 18, tick_text(t, ticks))
+        + text(x(t), bottom + 18, tick_text(t, ticks))
         for t in ticks
     ]
     if label:
-        marks.append(_text((LEFT + WIDTH - RIGHT) / 2, bottom + 36, label))
+        marks.append(text((LEFT + WIDTH - RIGHT) / 2, bottom + 36, label))
     return marks
 
 
-def _x_categories(names: Sequence[str], centre: Mapping[str, float], label: str | None) -> list[str]:
+def x_categories(names: Sequence[str], centre: Mapping[str, float], label: str | None) -> list[str]:
     bottom = HEIGHT - BOTTOM
     every = max(1, math.ceil(len(names) / 12))
-    marks = [_text(centre[name], bottom + 18, name[:14]) for i, name in enumerate(names) if i % every == 0]
+    marks = [text(centre[name], bottom + 18, name[:14]) for i, name in enumerate(names) if i % every == 0]
     if label:
-        marks.append(_text((LEFT + WIDTH - RIGHT) / 2, bottom + 36, label))
+        marks.append(text((LEFT + WIDTH - RIGHT) / 2, bottom + 36, label))
     return marks
 
 
@@ -153,7 +153,7 @@ def _domain(values: Sequence[float], include_zero: bool, pad: float = 0.0) -> tu
     return low, high
 
 
-def _y_scale(values: Sequence[float], include_zero: bool, pad: float = 0.0) -> tuple[list[float], Scale]:
+def y_scale(values: Sequence[float], include_zero: bool, pad: float = 0.0) -> tuple[list[float], Scale]:
     ticks = nice_ticks(*_domain(values, include_zero, pad))
     return ticks, Scale(ticks[0], ticks[-1], HEIGHT - BOTTOM, TOP)
 
@@ -163,15 +163,15 @@ def xy_chart(kind: str, data: Mapping[str, Any], title: str) -> str:
     series = [(s["name"], *_thin(s["x"], s["y"])) for s in data["series"]]
     axes = data.get("axes") or {}
     all_y = [y for _, _, ys in series for y in ys if y is not None]
-    ticks, y = _y_scale(all_y, include_zero=kind != "chart_line")
+    ticks, y = y_scale(all_y, include_zero=kind != "chart_line")
     xs_all = [x for _, xs, _ in series for x in xs]
     categorical = kind == "chart_bar" or any(isinstance(x, str) for x in xs_all)
-    body = _y_axis(ticks, y, axes.get("y_label"))
+    body = y_axis(ticks, y, axes.get("y_label"))
     if categorical:
         names = list(dict.fromkeys(str(x) for x in xs_all))
         slot = (WIDTH - RIGHT - LEFT) / max(1, len(names))
         centre = {name: LEFT + slot * (i + 0.5) for i, name in enumerate(names)}
-        body += _x_categories(names, centre, axes.get("x_label"))
+        body += x_categories(names, centre, axes.get("x_label"))
 
         def place(value: Any) -> float:
             return centre[str(value)]
@@ -208,7 +208,7 @@ def xy_chart(kind: str, data: Mapping[str, Any], title: str) -> str:
             body.append(
                 f'<polyline points="{points}" fill="none" stroke="{colour(index)}" stroke-width="2"/>'
             )
-    return _document(title, body, [name for name, _, _ in series], HEIGHT - BOTTOM)
+    return document(title, body, [name for name, _, _ in series], HEIGHT - BOTTOM)
 
 
 def _runs(xs: Sequence[Any], ys: Sequence[Any]) -> list[list[tuple[Any, float]]]:
@@ -228,9 +228,9 @@ def scatter_chart(data: Mapping[str, Any], title: str) -> str:
         (s["name"], s["points"][:: max(1, math.ceil(len(s["points"]) / MAX_POINTS))]) for s in data["series"]
     ]
     points = [p for _, pts in series for p in pts]
-    ticks, y = _y_scale([p["y"] for p in points], include_zero=False, pad=0.05)
+    ticks, y = y_scale([p["y"] for p in points], include_zero=False, pad=0.05)
     numeric = all(not isinstance(p["x"], str) for p in points)
-    body = _y_axis(ticks, y, None)
+    body = y_axis(ticks, y, None)
     if numeric:
         x_ticks = nice_ticks(*_domain([float(p["x"]) for p in points], include_zero=False, pad=0.05))
         x = Scale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
@@ -240,7 +240,7 @@ def scatter_chart(data: Mapping[str, Any], title: str) -> str:
         names = list(dict.fromkeys(str(p["x"]) for p in points))
         slot = (WIDTH - RIGHT - LEFT) / max(1, len(names))
         centre = {name: LEFT + slot * (i + 0.5) for i, name in enumerate(names)}
-        body += _x_categories(names, centre, None)
+        body += x_categories(names, centre, None)
         positions = {id(p): centre[str(p["x"])] for p in points}
     for index, (_, pts) in enumerate(series):
         for p in pts:
@@ -249,26 +249,26 @@ def scatter_chart(data: Mapping[str, Any], title: str) -> str:
                 f'<circle cx="{positions[id(p)]:.1f}" cy="{y(p["y"]):.1f}" r="{radius:.1f}" '
                 f'fill="{colour(index)}" fill-opacity="0.8"/>'
             )
-    return _document(title, body, [name for name, _ in series], HEIGHT - BOTTOM)
+    return document(title, body, [name for name, _ in series], HEIGHT - BOTTOM)
 
 
 def histogram_chart(data: Mapping[str, Any], title: str) -> str:
     bins = histogram_bins(data["values"], data["bins"])
-    ticks, y = _y_scale([float(count) for _, _, count in bins] or [0.0, 1.0], include_zero=True)
+    ticks, y = y_scale([float(count) for _, _, count in bins] or [0.0, 1.0], include_zero=True)
     low = bins[0][0] if bins else 0.0
     high = bins[-1][1] if bins else 1.0
     if high == low:
         low, high = low - 0.5, high + 0.5
     x = Scale(low, high, LEFT, WIDTH - RIGHT)
     x_ticks = [t for t in nice_ticks(low, high) if low <= t <= high] or [low, high]
-    body = _y_axis(ticks, y, "Count") + _x_numeric(x_ticks, x, None)
+    body = y_axis(ticks, y, "Count") + _x_numeric(x_ticks, x, None)
     for start, end, count in bins:
         left, right = (x(start), x(end)) if end > start else (x(low), x(high))
         body.append(
             f'<rect x="{left:.1f}" y="{y(count):.1f}" width="{max(right - left - 1, 0.5):.1f}" '
             f'height="{max(y(0) - y(count), 0):.1f}" fill="{colour(0)}"/>'
         )
-    return _document(title, body, [], HEIGHT - BOTTOM)
+    return document(title, body, [], HEIGHT - BOTTOM)
 
 
 def pie_chart(data: Mapping[str, Any], title: str) -> str:
@@ -294,11 +294,11 @@ def pie_chart(data: Mapping[str, Any], title: str) -> str:
     if data.get("donut"):
         body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius * 0.55:.1f}" fill="#ffffff"/>')
     if not total:
-        body.append(_text(cx, cy, "(every slice is zero)"))
+        body.append(text(cx, cy, "(every slice is zero)"))
     legend = [
         f"{s['label']} ({format_value(s['value'] / total, 'percent') if total else '0%'})" for s in slices
     ]
-    return _document(title, body, legend, HEIGHT - BOTTOM)
+    return document(title, body, legend, HEIGHT - BOTTOM)
 
 
 def render_chart(output_type: str, data: Mapping[str, Any], title: str) -> str | None:
