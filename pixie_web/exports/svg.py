@@ -312,3 +312,16 @@ def render_chart(output_type: str, data: Mapping[str, Any], title: str) -> str |
     if output_type == "chart_pie":
         return pie_chart(data, title)
     return None
+
+
+def finite_number(value: object) -> float | None:
+    """A finite float, or None for a gap, a non-number or NaN/infinity."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    result = float(value)
+    return result if math.isfinite(result) else None
+
+
+def short_label(text: object, limit: int) -> str:
+    value = str(text)
+    return value if len(value) <= limit else value[: max(1, limit - 1)] + "…"
