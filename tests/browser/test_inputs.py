@@ -522,3 +522,32 @@ def test_maps_tags_the_table_and_the_select_work_from_the_keyboard(
     assert received["items"] == [{"name": "Glue", "qty": 2, "paid": False}]
     assert received["where"] == [20, 10]
     assert len(received["zone"]) == 3
+
+
+def test_enter_during_a_keyboard_pan_places_the_corner_where_the_pan_ends(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    """Arrow key and Enter in one go: the corner waits for the pan instead of landing on the last."""
+    page = open_form(open_page, system)
+    zone = field(page, "zone").locator(".map-input-surface")
+    zone.focus()
+    zone.press("Enter")
+    expect(field(page, "zone").locator(".map-input-status")).to_contain_text("Corner 1 added")
+    for arrow in ("ArrowRight", "ArrowDown"):
+        # Both keys are handled in one task, before a single animation frame can move the map.
+        zone.evaluate(
+            """(surface, arrow) => {
+                const press = (key, code) => {
+                    const event = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
+                    Object.defineProperty(event, "keyCode", { get: () => code });
+                    surface.dispatchEvent(event);
+                };
+                press(arrow, arrow === "ArrowRight" ? 39 : 40);
+                press("Enter", 13);
+            }""",
+            arrow,
+        )
+    expect(field(page, "zone").locator(".map-input-status")).to_contain_text("Corner 3 added")
+    corners = map_value(page, "zone")
+    assert len(corners) == 3
+    assert len({tuple(corner) for corner in corners}) == 3  # three different places

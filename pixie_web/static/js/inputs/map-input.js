@@ -100,8 +100,10 @@
       dragging: kind !== "map_bbox",
       boxZoom: false,
       worldCopyJump: false,
+      keyboard: false, // see keyboard() below
     });
     map.setView(start.center, start.zoom);
+    surface.tabIndex = 0;
     surface.setAttribute("role", "application");
     surface.setAttribute("aria-label", label + ": map");
     surface.setAttribute("aria-describedby", status.id);
@@ -135,9 +137,8 @@
     }
     actions.append(button("Clear", label, () => editor.clear()));
     surface.addEventListener("keydown", (event) => {
-      if ((event.key === "Enter" || event.key === " ") && event.target === surface) {
-        event.preventDefault();
-        editor.place(map.getCenter());
+      if (event.target === surface && !event.altKey && !event.ctrlKey && !event.metaKey) {
+        keyboard(map, editor, event);
       }
     });
     bridge.addEventListener("input", () => {
@@ -150,6 +151,29 @@
     await outline(L, map).catch((error) => console.warn("Pixie map input: no base layer", error));
     surface.dataset.ready = "true";
     return map;
+  }
+
+  // Leaflet's own keyboard handler pans with an animation and ignores arrow keys until it ends,
+  // so a quick "arrow, Enter" placed the point where the animation had got to and dropped the
+  // next arrow. These keys move the map at once: Enter always places where the arrows led.
+  const PAN_KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  const PAN_STEP = 80;
+
+  function keyboard(map, editor, event) {
+    const direction = PAN_KEYS[event.key];
+    if (direction) {
+      const step = event.shiftKey ? PAN_STEP * 3 : PAN_STEP;
+      map.panBy([direction[0] * step, direction[1] * step], { animate: false });
+    } else if (event.key === "+" || event.key === "=") {
+      map.zoomIn(1, { animate: false });
+    } else if (event.key === "-" || event.key === "_") {
+      map.zoomOut(1, { animate: false });
+    } else if (event.key === "Enter" || event.key === " ") {
+      editor.place(map.getCenter());
+    } else {
+      return;
+    }
+    event.preventDefault();
   }
 
   function button(text, label, action) {
