@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from typing import Any
 
@@ -67,6 +68,19 @@ class FastJSON(DefaultJSONProvider):
         return Response(jsonio.dumps(obj) + b"\n", mimetype=self.mimetype)
 
 
+def drop_sync_context_processors(app: PixieApp) -> None:
+    """Remove the synchronous context processors blueprints bring with them.
+
+    Each blueprint registers Flask's default context processor (``g``, ``request``, ``session``),
+    a plain function that Quart runs in its thread pool: a thread hop on every page and fragment
+    drawn by a blueprint's route. The app's own asynchronous default already provides the same
+    names, so the copies add only the hop.
+    """
+    for name, processors in app.template_context_processors.items():
+        if name is not None:
+            processors[:] = [p for p in processors if inspect.iscoroutinefunction(p)]
+
+
 def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: asyncio.Event) -> PixieApp:
     app = PixieApp(__name__)
     app.pixie = WebState(settings=settings, peers=peers, runner=runner, stopping=stopping)
@@ -120,6 +134,7 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
     )
     for module in modules:
         app.register_blueprint(module.blueprint)
+    drop_sync_context_processors(app)
 
     @app.errorhandler(ToolProblem)
     async def on_tool_problem(problem: ToolProblem) -> Response:
