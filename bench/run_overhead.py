@@ -11,11 +11,15 @@ interleaved call by call:
 Each Pixie call stores a run (twice: running, then finished), takes and returns a launcher lease,
 creates the run's artefacts folder, scans it afterwards and renders the answer. Run from the
 project root:  .venv/bin/python -m bench.run_overhead [--runs 200]
+
+Pixie runs as a user starts it (developer mode off, so no access log); the tool's own port is
+asked of the launcher over PX1, as the web process asks.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import shutil
 import statistics
 import sys
@@ -26,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import zmq.asyncio
 
+from shared.wire import Endpoints, RpcClient
 from tests.support.launcher import copy_fixture_tool
 from tests.support.system import REPO_ROOT, PixieSystem, wait_until
 
@@ -36,6 +42,21 @@ CASES: dict[str, dict[str, Any]] = {
     "echo": {"mode": "echo"},  # the standard-library fixture: no framework at all
     "lorenz-ode-solver": LORENZ,
 }
+
+
+def tool_port(data_dir: Path, tool_id: str) -> int:
+    async def ask() -> int:
+        context = zmq.asyncio.Context()
+        launcher = RpcClient(context, Endpoints.for_data_dir(data_dir).launcher_rpc, name="launcher")
+        await launcher.start()
+        try:
+            state = await launcher.call("launcher.state")
+        finally:
+            await launcher.close()
+            context.destroy(linger=0)
+        return int(state["tools"][tool_id]["port"])
+
+    return asyncio.run(ask())
 
 
 def timed(call: Callable[[], httpx.Response]) -> float:
@@ -53,11 +74,17 @@ def stats(samples: list[float]) -> tuple[float, float]:
 
 
 def measure(
-    client: httpx.Client, direct: httpx.Client, tool_id: str, inputs: dict[str, Any], runs: int, folder: str
+    system: PixieSystem,
+    client: httpx.Client,
+    direct: httpx.Client,
+    tool_id: str,
+    inputs: dict[str, Any],
+    runs: int,
+    folder: str,
 ) -> list[str]:
     first = client.post(f"/api/tools/{tool_id}/run", json={"inputs": inputs}).json()
     assert first["status"] == "ok", first
-    port = client.get("/api/launcher/state").json()["tools"][tool_id]["port"]
+    port = tool_port(system.data_dir, tool_id)
     body = {
         "run_id": "bench",
         "inputs": inputs,
@@ -87,7 +114,7 @@ def measure(
 
 def main(runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="pixie-bench-") as temp:
-        system = PixieSystem(Path(temp), env={"PIXIE_DEVELOPER_MODE": "1"})
+        system = PixieSystem(Path(temp))
         copy_fixture_tool(system.tools_dir, "echo")
         for example in ("compound-interest", "lorenz-ode-solver"):
             shutil.copytree(
@@ -103,7 +130,7 @@ def main(runs: int) -> None:
             direct = httpx.Client(timeout=120, trust_env=False)
             rows = []
             for tool_id, inputs in CASES.items():
-                rows.extend(measure(client, direct, tool_id, inputs, runs, temp))
+                rows.extend(measure(system, client, direct, tool_id, inputs, runs, temp))
         finally:
             system.stop()
     print(f"Warm runs, {runs} of each, interleaved; {sys.platform}, Python {sys.version.split()[0]}")

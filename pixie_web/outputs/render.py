@@ -60,6 +60,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # package files: no stat of each template on every card drawn
     )
     env.filters["data_block"] = data_block
     env.globals["body_template"] = body_template

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
-from quart import Blueprint, Response, redirect, render_template, request
+from quart import Blueprint, Response, redirect, request
 from quart.typing import ResponseReturnValue
 
 from pixie_web.availability import requires
 from pixie_web.context import state
+from pixie_web.fragments import render_fragment
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.tools import ToolProblem
 
@@ -39,7 +40,7 @@ async def _set(tool_id: str, flag: str) -> ResponseReturnValue:
     value = form.get("value") == "1"
     await current.shell.set_flag(record["id"], flag, value)
     if request.headers.get("HX-Request") == "true" and flag == "favourite":
-        return await render_template("tool/favourite.html", tool_id=record["id"], favourite=value)
+        return await render_fragment("tool/favourite.html", tool_id=record["id"], favourite=value)
     if request.headers.get("HX-Request") == "true":
         response = Response(status=204)
         response.headers["HX-Refresh"] = "true"

@@ -18,6 +18,7 @@ from quart import Blueprint, Response, make_response, render_template, request, 
 
 from pixie_web.availability import requires
 from pixie_web.context import state
+from pixie_web.fragments import FRAGMENTS, render_fragment
 from pixie_web.inputs import Upload, coerce_form, form_values, redisplay_values, render_form_fields
 from pixie_web.outputs import render_card, render_panel
 from pixie_web.peers import LAUNCHER, STORE
@@ -43,7 +44,10 @@ def _is_htmx() -> bool:
 async def _html(
     template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
 ) -> Response:
-    body = await render_template(template, **context)
+    if template in FRAGMENTS:
+        body = await render_fragment(template, **context)
+    else:
+        body = await render_template(template, **context)
     response = Response(
         body, status=status if not _is_htmx() else 200, content_type="text/html; charset=utf-8"
     )
@@ -109,7 +113,7 @@ async def _sse_html(stream: StreamRun, tool: Tool) -> AsyncIterator[bytes]:
             output = next(o for o in tool.spec.outputs if o.key == item.update.output_key)
             yield format_event(str(render_card(output, item.value, oob=True)), event="output")
         elif item.result is not None:
-            body = await render_template("runs/stream_done.html", tool=tool, result=item.result)
+            body = await render_fragment("runs/stream_done.html", tool=tool, result=item.result)
             yield format_event(body, event="done")
 
 

@@ -14,6 +14,7 @@ record by a reference that ``resolve_references`` reads back, so a replay shows 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 import os
@@ -53,9 +54,23 @@ def run_dir(root: Path, tool_id: str, run_id: str, when: datetime | None = None)
 
 
 def make_run_dir(path: Path) -> None:
-    """Create the folder and any missing parents private to the user."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+    """Create the folder, and any missing parents, private to the user.
+
+    One ``mkdir`` on the usual path (the tool's folder for the day exists already); its mode can
+    only be narrowed by the umask, never widened, so no ``chmod`` is needed after it.
+    """
+    try:
+        os.mkdir(path, 0o700)
+    except FileNotFoundError:  # a new tool or a new day (pathlib would make parents 0o777 & ~umask)
+        missing = [parent for parent in path.parents if not parent.exists()]
+        for parent in reversed(missing):
+            with contextlib.suppress(FileExistsError):  # another run made it meanwhile
+                os.mkdir(parent, 0o700)
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+        os.chmod(path, 0o700)
 
 
 def guess_mime(name: str) -> str:

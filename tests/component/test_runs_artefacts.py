@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from pixie_web.runs.artefacts import (
     guess_mime,
     is_reference,
     link_output,
+    make_run_dir,
     reference,
     resolve_references,
     run_dir,
@@ -21,6 +23,20 @@ from pixie_web.runs.artefacts import (
     scan_run_dir,
     spill_large_values,
 )
+
+
+def test_a_run_folder_is_private_whether_its_parents_exist_or_not(tmp_path: Path) -> None:
+    first = run_dir(tmp_path / "artefacts", "tool", "run1")
+    make_run_dir(first)  # the tool's first run of the day: parents made too
+    second = run_dir(tmp_path / "artefacts", "tool", "run2")
+    make_run_dir(second)  # the usual case: one mkdir
+    second.chmod(0o755)
+    make_run_dir(second)  # already there (a resumed run): made private again
+    for path in (first, first.parent, first.parent.parent, second):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o700
+    (first / "note.txt").write_text("x")
+    with pytest.raises(FileExistsError):
+        make_run_dir(first / "note.txt")
 
 
 @pytest.fixture
