@@ -17,6 +17,7 @@ Frames: ``[topic, header_json, body_json]`` with topic ``b"state"`` (header ``{"
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
@@ -31,6 +32,7 @@ from shared.wire.client import RpcClient
 from shared.wire.endpoints import remove_stale_socket
 from shared.wire.errors import WireError
 from shared.wire.frames import dump_json, load_json
+from shared.wire.loopsocket import LoopSocket
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ TOPIC_HEARTBEAT = b"hb"
 HEARTBEAT_INTERVAL = 1.0
 SILENCE_LIMIT = 3.0
 SNAPSHOT_OP = "state.snapshot"
+HELD_LIMIT = 10_000  # updates held while a snapshot is on its way (more: a gap, so another snapshot)
 
 
 class StatePublisher:
@@ -110,7 +113,14 @@ class StatePublisher:
 
 
 class StateMirror:
-    """A subscriber's copy of a publisher's state, kept in step by the Clone algorithm."""
+    """A subscriber's copy of a publisher's state, kept in step by the Clone algorithm.
+
+    Updates are applied as they arrive, by a reader on the socket (``LoopSocket``), not by a
+    task awaiting each message: a tool run causes several publications, and every process that
+    mirrors the state pays for each. A task only takes snapshots: at start, when the sequence
+    breaks, when the publisher restarts and after silence. Updates that arrive while a snapshot
+    is on its way are held and applied after it when they are newer.
+    """
 
     def __init__(
         self,
@@ -133,9 +143,11 @@ class StateMirror:
         self._synced = False
         self._synced_generation = -1
         self._last_heard = 0.0
-        self._socket: zmq.asyncio.Socket | None = None
+        self._held: collections.deque[list[bytes]] = collections.deque(maxlen=HELD_LIMIT)
+        self._socket: LoopSocket | None = None
         self._task: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
+        self._out_of_step = asyncio.Event()
 
     @property
     def ready(self) -> bool:
@@ -143,15 +155,15 @@ class StateMirror:
         return self._synced and self._rpc.connected and self._rpc.generation == self._synced_generation
 
     async def start(self) -> None:
-        socket = self._context.socket(zmq.SUB)
+        socket: zmq.Socket[bytes] = zmq.Socket(self._context, zmq.SUB)
         socket.setsockopt(zmq.LINGER, 0)
         socket.setsockopt(zmq.RCVHWM, 10_000)
         socket.setsockopt(zmq.RECONNECT_IVL, 50)
         socket.setsockopt(zmq.RECONNECT_IVL_MAX, 500)
         socket.setsockopt(zmq.SUBSCRIBE, b"")
         socket.connect(self.endpoint)
-        self._socket = socket
-        self._task = asyncio.create_task(self._run(), name="state-mirror")
+        self._socket = LoopSocket(socket, self._on_message)
+        self._task = asyncio.create_task(self._keep_in_step(), name="state-mirror")
 
     async def close(self) -> None:
         if self._task is not None:
@@ -159,7 +171,7 @@ class StateMirror:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         if self._socket is not None:
-            self._socket.close(linger=0)
+            self._socket.close()
             self._socket = None
 
     async def wait_changed(self, since_version: int, timeout: float) -> bool:
@@ -180,42 +192,54 @@ class StateMirror:
         if self._on_change is not None:
             self._on_change()
 
-    async def _run(self) -> None:
-        assert self._socket is not None
+    def _lose_step(self) -> None:
+        self._synced = False
+        self._out_of_step.set()
+
+    def _on_message(self, frames: list[bytes]) -> None:
+        self._last_heard = time.monotonic()
+        if not self._synced:
+            self._held.append(frames)  # applied after the snapshot when newer than it
+            return
+        self._apply(frames)
+
+    def _apply(self, frames: list[bytes]) -> None:
+        topic, header_raw, body_raw = frames
+        header = load_json(header_raw)
+        if header.get("epoch") in self._old_epochs:
+            return  # queued before the publisher restarted; the snapshot superseded it
+        if header.get("epoch") != self.epoch:
+            self._lose_step()
+            return
+        seq = int(header.get("seq", 0))
+        if topic == TOPIC_HEARTBEAT:
+            if seq > self.seq:  # we missed an update, or the snapshot predates our subscription
+                self._lose_step()
+            return
+        if seq <= self.seq:
+            return  # already contained in the snapshot
+        if seq != self.seq + 1:
+            self._lose_step()
+            return
+        self.seq = seq
+        value = load_json(body_raw)
+        if value is None:
+            self.items.pop(header["key"], None)
+        else:
+            self.items[header["key"]] = value
+        self._bump()
+
+    async def _keep_in_step(self) -> None:
         while True:
             if not self.ready:
                 await self._resync()
                 continue
-            if not await self._socket.poll(timeout=int(SILENCE_LIMIT * 1000 / 3)):
-                if time.monotonic() - self._last_heard > SILENCE_LIMIT:
-                    log.info("no heartbeat from %s; taking a fresh snapshot", self.endpoint)
-                    self._synced = False
-                continue
-            topic, header_raw, body_raw = await self._socket.recv_multipart()
-            self._last_heard = time.monotonic()
-            header = load_json(header_raw)
-            if header.get("epoch") in self._old_epochs:
-                continue  # queued before the publisher restarted; the snapshot superseded it
-            if header.get("epoch") != self.epoch:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._out_of_step.wait(), SILENCE_LIMIT / 3)
+            self._out_of_step.clear()
+            if self._synced and time.monotonic() - self._last_heard > SILENCE_LIMIT:
+                log.info("no heartbeat from %s; taking a fresh snapshot", self.endpoint)
                 self._synced = False
-                continue
-            seq = int(header.get("seq", 0))
-            if topic == TOPIC_HEARTBEAT:
-                if seq > self.seq:  # we missed an update, or the snapshot predates our subscription
-                    self._synced = False
-                continue
-            if seq <= self.seq:
-                continue  # already contained in the snapshot
-            if seq != self.seq + 1:
-                self._synced = False
-                continue
-            self.seq = seq
-            value = load_json(body_raw)
-            if value is None:
-                self.items.pop(header["key"], None)
-            else:
-                self.items[header["key"]] = value
-            self._bump()
 
     async def _resync(self) -> None:
         self._synced = False
@@ -234,4 +258,8 @@ class StateMirror:
         self._synced_generation = generation
         self._last_heard = time.monotonic()
         self.resyncs += 1
+        held, self._held = list(self._held), collections.deque(maxlen=HELD_LIMIT)
+        for frames in held:
+            if self._synced:
+                self._apply(frames)
         self._bump()
