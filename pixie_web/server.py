@@ -48,7 +48,7 @@ async def serve_web(ctx: ServiceContext) -> None:
     tools_http = httpx.AsyncClient(
         trust_env=False, limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)
     )
-    tool_calls = httpx.AsyncClient(trust_env=False, transport=LoopbackTransport())
+    tool_calls = LoopbackTransport()
     runner = Runner(ctx.settings, peers, tools_http, tool_calls)
     orphans = asyncio.create_task(runner.records.close_orphaned(), name="orphaned-runs")
     app = create_app(ctx.settings, peers, runner, ctx.stopping)

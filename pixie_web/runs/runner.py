@@ -34,6 +34,7 @@ from pixie_web.runs.outcome import (
     timeout_failure,
 )
 from pixie_web.runs.records import Records
+from pixie_web.runs.transport import LoopbackTransport
 from shared import jsonio
 from shared.config import Settings
 from shared.toolcall import request_body, request_headers
@@ -51,12 +52,15 @@ class Runner:
         settings: Settings,
         peers: Peers,
         http: httpx.AsyncClient,
-        calls: httpx.AsyncClient | None = None,
+        calls: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings
         self.peers = peers
         self.http = http  # streams, cancels and the rest
-        self.calls = calls or http  # POST /run: the hot path, on the lean loopback transport
+        # POST /run, the hot path: an httpx request handed straight to the lean loopback transport.
+        # The client's layers (cookies, auth, redirects, hooks) cost more than the tool's own
+        # answer to a small run, and a tool's /run needs none of them.
+        self.calls = calls or LoopbackTransport()
         self.active: dict[str, ActiveRun] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self.records = Records(peers, self.adopt)
@@ -153,13 +157,16 @@ class Runner:
         active.port = lease["port"]
         limit = run_limit(spec, lease)
         problem: Exception | None = None
+        request = httpx.Request(
+            "POST",
+            f"http://127.0.0.1:{lease['port']}/run",
+            content=jsonio.dumps(request_body(run_id, inputs, folder)),
+            headers={"Content-Type": "application/json", **request_headers(run_id, folder)},
+            extensions={"timeout": {"connect": 5.0, "read": limit + 2.0, "write": limit + 2.0, "pool": 5.0}},
+        )
         try:
-            response = await self.calls.post(
-                f"http://127.0.0.1:{lease['port']}/run",
-                content=jsonio.dumps(request_body(run_id, inputs, folder)),
-                headers={"Content-Type": "application/json", **request_headers(run_id, folder)},
-                timeout=httpx.Timeout(limit + 2.0, connect=5.0),
-            )
+            response = await self.calls.handle_async_request(request)
+            await response.aread()
         except httpx.TransportError as exc:  # timeouts included
             problem = exc
         except BaseException:
