@@ -13,6 +13,8 @@ which world they are in.
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,3 +118,35 @@ def group_rss_bytes(pgid: int) -> int:
     it is meant for budgets and displays, not accounting.
     """
     return sum(rss_bytes(pid) for pid in group_members(pgid))
+
+
+class GroupMemory:
+    """A process group's resident memory, for a watcher that asks several times a second.
+
+    Finding a group's members means reading the stat file of every process on the machine, and
+    a watcher doing that four times a second for each warm tool keeps a busy desktop's CPU
+    awake. So the members are found by a full scan every ``rescan_seconds``; in between, only
+    the known members' files are read (``stat`` to confirm each is still in the group, ``statm``
+    for its memory). A process started after a scan is counted from the next one.
+    """
+
+    def __init__(
+        self, pgid: int, *, rescan_seconds: float = 2.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.pgid = pgid
+        self.rescan_seconds = rescan_seconds
+        self._clock = clock
+        self._members: list[int] | None = None
+        self._scanned_at = 0.0
+
+    def rss_bytes(self) -> int:
+        if self.pgid <= 0:
+            return 0
+        now = self._clock()
+        if self._members is None or now - self._scanned_at >= self.rescan_seconds:
+            self._members, self._scanned_at = group_members(self.pgid), now
+            members = self._members
+        else:
+            known = ((pid, read_stat(pid)) for pid in self._members)
+            members = [pid for pid, stat in known if stat and stat.running and stat.pgrp == self.pgid]
+        return sum(rss_bytes(pid) for pid in members)

@@ -20,7 +20,7 @@ from typing import Any
 from pixie_launcher.logfile import RotatingLog
 from pixie_launcher.orphans import ChildRecord, ChildrenFile
 from pixie_launcher.output import LineAssembler, OutputTail, SecretMasker
-from pixie_launcher.procinfo import group_rss_bytes, process_start_time
+from pixie_launcher.procinfo import GroupMemory, process_start_time
 
 MEMORY_POLL = 0.25
 PUMP_DRAIN = 2.0  # how long the exit report waits for the last output after the process is gone
@@ -113,8 +113,9 @@ class ToolProcess(asyncio.SubprocessProtocol):
 
     async def watch_memory(self, limit_bytes: int) -> None:
         """Kill the group when its resident memory goes over ``limit_bytes`` (0 means no limit)."""
+        group = GroupMemory(self.pid)
         while self.alive and limit_bytes:
-            used = group_rss_bytes(self.pid)
+            used = group.rss_bytes()
             if used > limit_bytes:
                 self.kill(
                     f"it used {used // 2**20} MB of memory, more than its limit of "

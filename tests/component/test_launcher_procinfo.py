@@ -16,6 +16,7 @@ import pytest
 
 from pixie_launcher import procinfo
 from pixie_launcher.procinfo import (
+    GroupMemory,
     ProcStat,
     group_members,
     group_rss_bytes,
@@ -167,6 +168,29 @@ def test_group_members_and_memory(start: Callable[..., Started]) -> None:
     child.popen.wait(10)
     wait_for(lambda: group_members(child.pid) == [], "the group to empty")
     assert group_rss_bytes(child.pid) == 0
+
+
+def test_group_memory_reads_known_members_between_scans(start: Callable[..., Started]) -> None:
+    child = start("with-grandchild")
+    assert child.grandchild is not None
+    now = [0.0]
+    group = GroupMemory(child.pid, rescan_seconds=2.0, clock=lambda: now[0])
+    grandchild = child.grandchild
+    alone = rss_bytes(child.pid) + rss_bytes(grandchild)
+    both = group.rss_bytes()  # the first call scans /proc (read after: the two only grow)
+    assert both >= alone
+    started = process_start_time(grandchild) or 0
+    os.kill(grandchild, signal.SIGKILL)
+    wait_for(lambda: not is_alive(grandchild, started), "the grandchild to exit")
+    now[0] = 1.0  # before the next scan: a member that left is no longer counted
+    assert 0 < group.rss_bytes() < both
+    now[0] = 2.5  # a fresh scan finds the same group
+    assert group.rss_bytes() > 0
+    os.killpg(child.pid, signal.SIGKILL)
+    child.popen.wait(10)
+    now[0] = 3.0
+    assert group.rss_bytes() == 0
+    assert GroupMemory(0).rss_bytes() == 0
 
 
 def test_a_zombie_is_not_alive_and_not_a_member(start: Callable[..., Started]) -> None:
