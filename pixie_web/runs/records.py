@@ -32,6 +32,8 @@ ORPHANED_NOTE = "Pixie's web process stopped before this run finished, so its re
 def mask_secrets(inputs: Mapping[str, Any], spec: ToolSpec, tool_dir: Path) -> dict[str, Any]:
     """Inputs as they may be stored: a value equal to one of the tool's secrets becomes ``***``."""
     declared = {secret.key for secret in spec.secrets}
+    if not declared:
+        return dict(inputs)  # no secrets to hide: the tool's .env need not be read
     secrets = {v for k, v in read_dotenv(tool_dir / ".env").items() if k in declared and len(v) >= 4}
     if not secrets:
         return dict(inputs)
