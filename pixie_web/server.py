@@ -3,6 +3,12 @@
 Hypercorn is given our own shutdown trigger (the service's ``stopping`` event) so that SIGTERM
 from honcho ends the process well inside honcho's 5-second grace, and the whole stop is capped
 in case a connection lingers.
+
+The web process runs on uvloop. Every run passes through this process several times over (the
+request, two store calls, a lease taken and returned, the tool's own HTTP call, the launcher's
+publications), and with uvloop the event loop's share of that costs about a quarter less CPU
+(bench/run_overhead.py, docs/performance.md). The store and the launcher do little per run and
+stay on asyncio's own loop.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import errno
 import logging
 
 import httpx
+import uvloop
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
@@ -96,4 +103,4 @@ def _raise_startup_error(server: asyncio.Task[None], ctx: ServiceContext) -> Non
 
 
 def main() -> None:
-    run_service("web", serve_web)
+    run_service("web", serve_web, loop_factory=uvloop.new_event_loop)

@@ -80,8 +80,13 @@ async def _main(name: str, settings: Settings, endpoints: Endpoints, body: Servi
         context.destroy(linger=0)
 
 
-def run_service(name: str, body: ServiceBody) -> None:
-    """Run ``body`` as the process called ``name``; returns only after a clean stop."""
+def run_service(
+    name: str, body: ServiceBody, *, loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+) -> None:
+    """Run ``body`` as the process called ``name``; returns only after a clean stop.
+
+    ``loop_factory`` makes the event loop (asyncio's own when None); see pixie_web.server.
+    """
     _configure_logging(name)
     try:
         settings = load_settings()
@@ -96,7 +101,8 @@ def run_service(name: str, body: ServiceBody) -> None:
         print(f"pixie {name}: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_STARTUP) from None
     try:
-        asyncio.run(_main(name, settings, endpoints, body))
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            runner.run(_main(name, settings, endpoints, body))
     except StartupError as exc:
         print(f"pixie {name}: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_STARTUP) from None
