@@ -50,7 +50,7 @@ class Lease:
     holder: str
     requested_at: float
     granted_at: float | None = None
-    timer: asyncio.Task[None] | None = field(default=None, repr=False)
+    timer: asyncio.TimerHandle | None = field(default=None, repr=False)
 
 
 class LeaseDesk:
@@ -106,7 +106,8 @@ class LeaseDesk:
             raise
         lease.granted_at = self._clock()
         limit = tenant.max_runtime() + self._grace
-        lease.timer = tenant.spawn_task(self._expire(lease.lease_id, limit), "lease-timer")
+        # A timer, not a task sleeping: one lease per run, and most end long before it fires.
+        lease.timer = asyncio.get_running_loop().call_later(limit, self._expire, lease.lease_id)
         tenant.mark_used()
         return {
             "lease_id": lease.lease_id,
@@ -145,18 +146,18 @@ class LeaseDesk:
 
     def _end(self, lease_id: str) -> None:
         lease = self._held.pop(lease_id, None)
-        if lease is not None and lease.timer is not None and lease.timer is not asyncio.current_task():
-            lease.timer.cancel()
+        if lease is not None and lease.timer is not None:
+            lease.timer.cancel()  # harmless when it is the timer that fired
         self._queue.release(lease_id)
         self._tenant.notify()
         if not self.busy:
             self._on_idle()
 
-    async def _expire(self, lease_id: str, limit: float) -> None:
-        await asyncio.sleep(limit)
+    def _expire(self, lease_id: str) -> None:
         self._expired.add(lease_id)
         self._end(lease_id)
-        await self._tenant.stop_overrun(
+        reason = (
             f"a run took longer than its limit of {self._tenant.max_runtime():g} s "
             f"(max_runtime_seconds in tool.json) plus {self._grace:g} s"
         )
+        self._tenant.spawn_task(self._tenant.stop_overrun(reason), "overrun")

@@ -8,6 +8,7 @@ its state machine says, because it cannot be started until its files are fixed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,9 @@ class Circumstances:
     schema_drift: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=256)
 def _instant(value: float | None) -> str | None:
+    """Cached: a tool's start and ready times are published again with every lease."""
     return None if value is None else instant_from_epoch(value)
 
 

@@ -64,6 +64,7 @@ class ToolSupervisor:
         self.stop_reason: str | None = None
         self.pinned = False
         self.overrides = Overrides()
+        self._limits: tuple[Overrides, Any, Limits] | None = None
         self.leases = LeaseDesk(
             self, exclusive=not self._concurrent(), on_idle=self._on_leases_idle, clock=deps.clock
         )
@@ -110,9 +111,13 @@ class ToolSupervisor:
         return self.leases.busy
 
     def limits(self) -> Limits:
-        """The limits in force: this tool's overrides, else its tool.json, else the settings."""
-        scan = self.tool.scan
-        return resolve(self.overrides, scan.raw, scan.spec, self.deps.settings.warm_keep_seconds)
+        """The limits in force: this tool's overrides, else its tool.json, else the settings
+        (worked out again only when the overrides or the scan change; each lease asks)."""
+        scan, cached = self.tool.scan, self._limits
+        if cached is None or cached[0] is not self.overrides or cached[1] is not scan:
+            limits = resolve(self.overrides, scan.raw, scan.spec, self.deps.settings.warm_keep_seconds)
+            cached = self._limits = (self.overrides, scan, limits)
+        return cached[2]
 
     def keep_seconds(self) -> float:
         return float(self.limits().warm_keep_seconds)

@@ -27,8 +27,9 @@ def format_instant(moment: datetime) -> str:
     """The stored form of ``moment``; a naive datetime is taken to be UTC already."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # isoformat is C code (strftime is several times slower, and this runs on every published
+    # state and stored row); in UTC it always ends in "+00:00".
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def parse_instant(text: str) -> datetime:
