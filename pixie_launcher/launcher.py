@@ -33,6 +33,9 @@ HOUSEKEEPING_INTERVAL = 0.5
 HOLDER_TIMEOUT = 5.0  # a web process silent this long has gone; its leases are reclaimed
 SHUTDOWN_GRACE = 2.5  # honcho allows 5 s for the whole launcher to stop
 MAX_PARALLEL_BUILDS = 2
+# Lease churn (runs in flight, last used) is gathered for this long into one publication; a new
+# state, pid or tool.json is published at once.
+CHURN_WINDOW = 0.02
 
 
 class Launcher:
@@ -56,7 +59,9 @@ class Launcher:
             before_start=self._make_room,
         )
         self._unpublished: set[ToolSupervisor] = set()
-        self._flush_scheduled = False
+        self._flush_handle: asyncio.Handle | None = None
+        self._flush_at_once = False
+        self._published_marks: dict[str, tuple[object, ...]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[object]] = set()
 
@@ -110,6 +115,7 @@ class Launcher:
         current = {tool.key: tool for tool in refresh.tools}
         for key in set(self.supervisors) - set(current):
             retired = self.supervisors.pop(key)
+            self._published_marks.pop(key, None)
             self.publisher.delete(TOOL_KEY_PREFIX + key)
             self.publisher.delete(RUNTIME_KEY_PREFIX + key)
             self._in_background(self._retire(retired), f"retire-{key}")
@@ -256,20 +262,31 @@ class Launcher:
     # -- publication -----------------------------------------------------------------------------
 
     def publish(self, supervisor: ToolSupervisor) -> None:
-        """Publish the tool's state once the current step is over: a lease taken (queued,
-        granted, marked used) is one update rather than one per change."""
+        """Publish the tool's state: news (a new state, process or tool.json) once the current
+        step is over, lease churn within ``CHURN_WINDOW``. Every run takes and returns a lease;
+        gathered, a burst of runs is a few publications rather than two per run for every
+        subscriber to decode."""
         self._unpublished.add(supervisor)
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
-            asyncio.get_running_loop().call_soon(self._flush)
+        news = self._published_marks.get(supervisor.tool_id) != _mark(supervisor)
+        loop = asyncio.get_running_loop()
+        if self._flush_handle is not None:
+            if self._flush_at_once or not news:
+                return  # a flush is coming soon enough
+            self._flush_handle.cancel()
+        self._flush_at_once = news
+        if news:
+            self._flush_handle = loop.call_soon(self._flush)
+        else:
+            self._flush_handle = loop.call_later(CHURN_WINDOW, self._flush)
 
     def _flush(self) -> None:
         """Two keys per tool: its definition (large, rarely changes) and its runtime (small,
         changes on every lease), so a run does not republish the tool.json each time."""
-        self._flush_scheduled = False
+        self._flush_handle = None
         changed, self._unpublished = self._unpublished, set()
         for supervisor in changed:
             if self.supervisors.get(supervisor.tool_id) is supervisor:
+                self._published_marks[supervisor.tool_id] = _mark(supervisor)
                 self.publisher.set(TOOL_KEY_PREFIX + supervisor.tool_id, supervisor.definition())
                 self.publisher.set(RUNTIME_KEY_PREFIX + supervisor.tool_id, supervisor.runtime_record())
         self._publish_pool()
@@ -295,3 +312,9 @@ class Launcher:
             tools[tool_id] = record
         view = self.pool_view()
         return {"tools": tools, "pool": {"cap": view.cap, "size": view.size, "over_cap": view.over_cap}}
+
+
+def _mark(supervisor: ToolSupervisor) -> tuple[object, ...]:
+    """What makes a publication news rather than churn."""
+    runtime = supervisor.runtime
+    return (id(supervisor.tool), supervisor.tool.broken, runtime.state, runtime.pid, runtime.port)
