@@ -56,6 +56,25 @@ def _fixed(value: Decimal, places: int, trim: bool) -> tuple[bool, str]:
     return rounded < 0 and rounded != 0, text
 
 
+def _fixed_plain(value: float | int, places: int, trim: bool) -> tuple[bool, str] | None:
+    """``_fixed`` without ``Decimal`` when nothing needs rounding: an integer, or a float whose
+    shortest form has at most ``places`` decimals, which is most numbers tools return (a table of
+    money formats dozens per run). None when the value needs the exact path."""
+    if isinstance(value, int):
+        negative, whole, fraction = value < 0, str(abs(value)), ""
+    else:
+        text = repr(value)
+        negative = text.startswith("-")
+        whole, _, fraction = text.removeprefix("-").partition(".")
+        if not (whole.isdigit() and fraction.isdigit()) or len(fraction) > places:
+            return None  # exponent form, inf, nan, or rounding to do
+    if len(whole) > 21:
+        return None
+    fraction = fraction.rstrip("0") if trim else fraction.ljust(places, "0")
+    digits = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+    return negative and (whole.strip("0") != "" or fraction.strip("0") != ""), digits
+
+
 def _scientific(value: Decimal, places: int, trim: bool) -> tuple[bool, str]:
     """(negative, "1.235E4"): the exponent written as Intl writes it, without "+" or padding."""
     if value == 0:
@@ -80,16 +99,21 @@ def format_value(
     value: float | int, fmt: str = "decimal", precision: int | None = None, unit: str | None = None
 ) -> str:
     """Format a finite number; the shared core of ``format_number`` and table cells."""
-    exact = _decimal(value)
     if fmt == "currency":
         symbol, default, unit = _currency_parts(unit)
-        negative, digits = _fixed(exact, _places(precision, default), trim=False)
+        places = _places(precision, default)
+        fixed = _fixed_plain(value, places, trim=False) or _fixed(_decimal(value), places, trim=False)
+        negative, digits = fixed
         text = f"{symbol}{digits}"
+    elif fmt not in ("percent", "scientific") and (
+        plain := _fixed_plain(value, _places(precision, 6), trim=precision is None)
+    ):
+        negative, text = plain
     elif fmt == "percent":
-        negative, digits = _fixed(exact * 100, _places(precision, 1), trim=precision is None)
+        negative, digits = _fixed(_decimal(value) * 100, _places(precision, 1), trim=precision is None)
         text = f"{digits}%"
-    elif fmt == "scientific" or abs(exact) >= _HUGE:
-        negative, text = _scientific(exact, _places(precision, 3), trim=precision is None)
+    elif fmt == "scientific" or abs(exact := _decimal(value)) >= _HUGE:
+        negative, text = _scientific(_decimal(value), _places(precision, 3), trim=precision is None)
     else:
         negative, text = _fixed(exact, _places(precision, 6), trim=precision is None)
     if negative:

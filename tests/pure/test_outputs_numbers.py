@@ -1,4 +1,5 @@
-"""format_plain's fast path gives exactly what the Decimal-based format_value gives."""
+"""The fast paths (format_plain, and _fixed_plain inside format_value) give exactly what the
+Decimal-based formatting gives."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import struct
 
 import pytest
 
-from pixie_web.outputs.numbers import format_plain, format_value
+from pixie_web.outputs.numbers import _decimal, _fixed, _fixed_plain, format_plain, format_value
 
 EDGES: list[float | int] = [
     0, 0.0, -0.0, 1, -1, 12, -1_234_567, 10**20, 10**21, -(10**22), 0.5, -0.5, 1.25, 1234.5,
@@ -54,3 +55,35 @@ def _samples(count: int) -> list[float | int]:
 def test_many_values_match_the_exact_formatter() -> None:
     mismatches = [v for v in _samples(20_000) if format_plain(v) != format_value(v)]
     assert mismatches == []
+
+
+@pytest.mark.parametrize(
+    ("places", "trim"), [(0, False), (2, False), (3, False), (6, True), (2, True), (20, False)]
+)
+def test_fixed_without_decimal_matches_the_exact_rounding(places: int, trim: bool) -> None:
+    taken = 0
+    for value in [*EDGES, *_samples(5_000)]:
+        plain = _fixed_plain(value, places, trim)
+        if plain is not None:
+            taken += 1
+            assert plain == _fixed(_decimal(value), places, trim), value
+    assert taken > 0  # the comparison is not vacuous
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "precision", "expected"),
+    [
+        (2279.05, "currency", None, "£2,279.05"),
+        (2200.0, "currency", None, "£2,200.00"),
+        (-0.0, "currency", None, "£0.00"),
+        (-3.5, "currency", None, "-£3.50"),
+        (2.675, "currency", None, "£2.68"),  # rounded half up, exactly
+        (1000, "currency", 0, "£1,000"),
+        (1234.5, "decimal", None, "1,234.5"),
+        (1234.5, "decimal", 3, "1,234.500"),
+        (0.125, "percent", None, "12.5%"),
+        (12345.0, "scientific", None, "1.235E4"),
+    ],
+)
+def test_formats(value: float, fmt: str, precision: int | None, expected: str) -> None:
+    assert format_value(value, fmt, precision) == expected
