@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +71,39 @@ class Records:
         )
         return run_id
 
-    def finish_soon(self, run_id: str, status: str, **fields: Any) -> None:
-        """Finish the record without holding up the caller; ``settled`` waits for it."""
-        task = asyncio.create_task(self.finish(run_id, status, **fields), name=f"finish-{run_id}")
+    def finish_soon(
+        self,
+        run_id: str,
+        status: str,
+        *,
+        keep_outputs: Callable[[], Awaitable[Any]] | None = None,
+        **fields: Any,
+    ) -> None:
+        """Finish the record without holding up the caller; ``settled`` waits for it.
+
+        ``keep_outputs`` makes the outputs as stored (large values written to files first), so
+        that work is off the answer path too.
+        """
+        task = asyncio.create_task(self._finish_keeping(run_id, status, keep_outputs, fields))
+        task.set_name(f"finish-{run_id}")
         self._adopt(task)
         self._finishing[run_id] = task
         task.add_done_callback(lambda _: self._finishing.pop(run_id, None))
+
+    async def _finish_keeping(
+        self,
+        run_id: str,
+        status: str,
+        keep_outputs: Callable[[], Awaitable[Any]] | None,
+        fields: dict[str, Any],
+    ) -> None:
+        if keep_outputs is not None:
+            try:
+                fields["outputs"] = await keep_outputs()
+            except OSError as exc:  # a full disk: the run is still recorded, saying what was lost
+                log.error("run %s: its outputs could not be kept: %s", run_id, exc)
+                fields["error"] = fields.get("error") or f"Pixie could not keep this run's outputs: {exc}"
+        await self.finish(run_id, status, **fields)
 
     async def finish(self, run_id: str, status: str, **fields: Any) -> None:
         args = {"run_id": run_id, "status": status, **{k: v for k, v in fields.items() if v is not None}}

@@ -115,14 +115,18 @@ class Runner:
         registered, problem = await self.keeper.register_files(tool_id, run_id, folder, spec)
         if problem and failure is None:
             failure = Failure("artefacts", problem)
-        stored = None
-        if outputs is not None:
-            stored = await self.keeper.spill(tool_id, run_id, folder, outputs, encoded=active.answer)
         status = status_of(failure)
+        keep_outputs = None
+        if outputs is not None:  # the person gets the answer while large values go to files
+            kept = outputs
+
+            async def keep_outputs() -> Any:
+                return await self.keeper.spill(tool_id, run_id, folder, kept, encoded=active.answer)
+
         self.records.finish_soon(
             run_id,
             status,
-            outputs=stored,
+            keep_outputs=keep_outputs,
             error=failure.message if failure else None,
             stderr_tail=failure.detail if failure else None,
         )

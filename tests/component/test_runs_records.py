@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
-from pixie_web.runs.records import mask_secrets
+from pixie_web.runs.records import Records, mask_secrets
 from shared.toolcall import request_body
 from shared.toolspec import validate_tool_dict
 
@@ -52,3 +54,46 @@ def test_the_body_has_inputs_nested_and_flat_and_pixies_block(tmp_path: Path) ->
         "inputs": {"q": "x", "run_id": "clash", "inputs": "clash"},
         "_pixie": {"run_id": "r1", "artefacts_dir": str(tmp_path)},
     }
+
+
+class _RecordingStore:
+    """Stands in for the store's PX1 client: this test is about what Records sends, not SQLite."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    async def call(self, op: str, args: dict[str, Any], **_: Any) -> dict[str, Any]:
+        self.calls.append((op, args))
+        return {}
+
+
+async def test_a_run_whose_outputs_cannot_be_kept_is_still_recorded_saying_so() -> None:
+    store = _RecordingStore()
+    records = Records(SimpleNamespace(store=store), lambda task: None)  # type: ignore[arg-type]
+
+    async def keep_outputs() -> Any:
+        raise OSError(28, "No space left on device")
+
+    records.finish_soon("r1", "ok", keep_outputs=keep_outputs)
+    await records.settled("r1")
+    assert len(store.calls) == 1
+    op, args = store.calls[0]
+    assert op == "runs.finish"
+    assert args["run_id"] == "r1"
+    assert "outputs" not in args
+    assert "could not keep this run's outputs" in args["error"]
+    assert "No space left on device" in args["error"]
+
+
+async def test_kept_outputs_are_what_the_record_stores() -> None:
+    store = _RecordingStore()
+    records = Records(SimpleNamespace(store=store), lambda task: None)  # type: ignore[arg-type]
+
+    async def keep_outputs() -> Any:
+        return {"big": {"$pixie_artefact": 7}}
+
+    records.finish_soon("r2", "ok", keep_outputs=keep_outputs)
+    await records.settled("r2")
+    assert store.calls == [
+        ("runs.finish", {"run_id": "r2", "status": "ok", "outputs": {"big": {"$pixie_artefact": 7}}})
+    ]
