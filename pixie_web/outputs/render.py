@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from pixie_web.outputs.fallback import tabulate
 from pixie_web.outputs.layout import group_outputs
@@ -48,6 +48,27 @@ def data_block(data: Any) -> Markup:
     return Markup(text)
 
 
+def table_rows(rows: list[list[dict[str, Any]]]) -> Markup:
+    """A table output's ``<tr>`` lines. Built here rather than by a Jinja loop: a table's cells
+    are most of a panel's drawing, and each ``cell.text`` in a template is a failed attribute
+    lookup before the dict's item is found."""
+    lines = []
+    for row in rows:
+        cells = []
+        for cell in row:
+            value = cell["value"]
+            number = "" if value is None else f' class="is-number" data-value="{escape(value)}"'
+            cells.append(f"<td{number}>{escape(cell['text'])}</td>")
+        lines.append(f"      <tr>{''.join(cells)}</tr>\n")
+    return Markup("".join(lines))
+
+
+def text_rows(rows: list[list[str]]) -> Markup:
+    """A chart's or map's fallback table rows (already formatted text), as ``table_rows``."""
+    lines = (f"      <tr>{''.join(f'<td>{escape(cell)}</td>' for cell in row)}</tr>\n" for row in rows)
+    return Markup("".join(lines))
+
+
 def body_template(output_type: str) -> str:
     """The body template for a type: its own, or the shared chart/map figure."""
     return f"body/{output_type}.html" if output_type in _OWN_BODIES else "body/chart.html"
@@ -63,6 +84,8 @@ def _environment() -> Environment:
         auto_reload=False,  # package files: no stat of each template on every card drawn
     )
     env.filters["data_block"] = data_block
+    env.filters["table_rows"] = table_rows
+    env.filters["text_rows"] = text_rows
     env.globals["body_template"] = body_template
     return env
 

@@ -483,3 +483,19 @@ def test_streaming_outputs_are_marked_for_the_client() -> None:
     output = OutputSpec(key="s", type="stream_text", label="S", streaming=True)
     assert parse(render_card(output, "")).find("section").has("data-streaming")
     assert not card("text", "x").has("data-streaming")
+
+
+def test_table_cells_and_fallback_cells_are_escaped() -> None:
+    hostile = "<script>alert(1)</script> & <b>"
+    node = card("table", {"columns": ["name", "n"], "rows": [[hostile, 2.5]]})
+    assert not node.find_all("script")
+    assert not node.find_all("b")
+    cells = node.find_all("td")
+    assert [cell.text() for cell in cells] == [hostile, "2.5"]
+    assert cells[1].attrs["data-value"] == "2.5"
+    # Series with different x values: the fallback table names the series in its cells.
+    chart = {"series": [{"name": hostile, "x": [1], "y": [2]}, {"name": "b", "x": [3], "y": [4]}]}
+    fallback = card("chart_line", chart).find("details", "output-fallback")
+    assert not fallback.find_all("script")
+    assert not fallback.find_all("b")
+    assert fallback.find_all("td")[0].text() == hostile
