@@ -47,6 +47,17 @@ def _transaction(connection: aiosqlite.Connection, unit: Callable[[sqlite3.Conne
     return result
 
 
+def _read_transaction(connection: aiosqlite.Connection, unit: Callable[[sqlite3.Connection], T]) -> T:
+    """Runs on the reader's thread: the unit on one snapshot (BEGIN … COMMIT)."""
+    raw = connection._conn
+    raw.execute("BEGIN")
+    try:
+        return unit(raw)
+    finally:
+        if raw.in_transaction:
+            raw.execute("COMMIT")
+
+
 _COMMON_PRAGMAS = (
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
     "PRAGMA foreign_keys=ON",
@@ -151,6 +162,16 @@ class Database:
         """
         async with self._write_lock:
             result: T = await self._writer._execute(_transaction, self._writer, unit)  # type: ignore[no-untyped-call]
+            return result
+
+    async def read_unit(self, unit: Callable[[sqlite3.Connection], T]) -> T:
+        """A whole read as one call on the reader's thread, on one snapshot.
+
+        ``read()`` hops to aiosqlite's thread and back for every statement and for BEGIN and
+        COMMIT; a library page is a count, a page and the page's tags, so five hops become one.
+        """
+        async with self._read_lock:
+            result: T = await self._reader._execute(_read_transaction, self._reader, unit)  # type: ignore[no-untyped-call]
             return result
 
     @contextlib.asynccontextmanager

@@ -44,18 +44,32 @@ def item_dict(row: sqlite3.Row, tags: list[str]) -> dict[str, Any]:
     }
 
 
+def _tags_sql(count: int) -> str:
+    marks = ", ".join("?" for _ in range(count))
+    return f"SELECT artefact_id, tag FROM artefact_tags WHERE artefact_id IN ({marks}) ORDER BY tag"
+
+
+def _with_tags(rows: list[sqlite3.Row], tag_rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    tags: dict[int, list[str]] = {row["id"]: [] for row in rows}
+    for tag_row in tag_rows:
+        tags[tag_row["artefact_id"]].append(tag_row["tag"])
+    return [item_dict(row, tags[row["id"]]) for row in rows]
+
+
 async def _items(tx: Tx, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
     """Rows to items, with every row's tags fetched in one query."""
     if not rows:
         return []
     ids = [row["id"] for row in rows]
-    tags: dict[int, list[str]] = {artefact_id: [] for artefact_id in ids}
-    marks = ", ".join("?" for _ in ids)
-    for tag_row in await tx.all(
-        f"SELECT artefact_id, tag FROM artefact_tags WHERE artefact_id IN ({marks}) ORDER BY tag", ids
-    ):
-        tags[tag_row["artefact_id"]].append(tag_row["tag"])
-    return [item_dict(row, tags[row["id"]]) for row in rows]
+    return _with_tags(rows, await tx.all(_tags_sql(len(ids)), ids))
+
+
+def _items_now(connection: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """``_items`` inside a read unit (on the database's thread)."""
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    return _with_tags(rows, connection.execute(_tags_sql(len(ids)), ids).fetchall())
 
 
 async def _load(tx: Tx, artefact_id: int) -> dict[str, Any]:
@@ -146,13 +160,16 @@ async def list_artefacts(db: Database, args: Args) -> dict[str, Any]:
     args.done()
     where, params = where_clause(spec)
     limit, offset = page_window(page, page_size)
-    async with db.read() as tx:
-        total = int(await tx.scalar(f"SELECT count(*) FROM artefacts a {where}", params))
-        rows = await tx.all(
+
+    def unit(connection: sqlite3.Connection) -> tuple[int, list[dict[str, Any]]]:
+        total = int(connection.execute(f"SELECT count(*) FROM artefacts a {where}", params).fetchone()[0])
+        rows = connection.execute(
             f"SELECT {COLUMNS} FROM artefacts a {where} ORDER BY {ORDER} LIMIT ? OFFSET ?",
             (*params, limit, offset),
-        )
-        items = await _items(tx, rows)
+        ).fetchall()
+        return total, _items_now(connection, rows)
+
+    total, items = await db.read_unit(unit)
     return {
         "items": items,
         "page": page,

@@ -85,6 +85,38 @@ async def test_reads_cannot_write(db: Database) -> None:
     assert await count_settings(db) == 0
 
 
+async def test_a_read_unit_sees_one_snapshot_and_leaves_the_reader_free(db: Database) -> None:
+    async with db.write() as tx:
+        await tx.run("INSERT INTO settings VALUES ('a', '1', 'now')")
+
+    def count_twice(connection: sqlite3.Connection) -> tuple[int, int, bool]:
+        first = connection.execute("SELECT count(*) FROM settings").fetchone()[0]
+        # A write committed by another connection meanwhile is not seen inside this snapshot.
+        other = sqlite3.connect(db.path, isolation_level=None)
+        other.execute("INSERT INTO settings VALUES ('b', '1', 'now')")
+        other.close()
+        second = connection.execute("SELECT count(*) FROM settings").fetchone()[0]
+        return first, second, connection.in_transaction
+
+    assert await db.read_unit(count_twice) == (1, 1, True)
+    assert await count_settings(db) == 2  # the next read sees it: the snapshot ended
+
+    def fails(connection: sqlite3.Connection) -> None:
+        connection.execute("SELECT * FROM no_such_table")
+
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        await db.read_unit(fails)
+    # The failed unit's snapshot ended too: a new one begins (BEGIN inside BEGIN would fail).
+    assert (
+        await db.read_unit(
+            lambda connection: connection.execute("SELECT count(*) FROM settings").fetchone()[0]
+        )
+        == 2
+    )
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await db.read_unit(lambda connection: connection.execute("DELETE FROM settings"))
+
+
 async def test_foreign_keys_are_enforced(db: Database) -> None:
     async def orphan_artefact() -> None:
         async with db.write() as tx:
