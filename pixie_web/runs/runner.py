@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import uuid
@@ -116,13 +117,12 @@ class Runner:
         if problem and failure is None:
             failure = Failure("artefacts", problem)
         status = status_of(failure)
-        keep_outputs = None
-        if outputs is not None:  # the person gets the answer while large values go to files
-            kept = outputs
-
-            async def keep_outputs() -> Any:
-                return await self.keeper.spill(tool_id, run_id, folder, kept, encoded=active.answer)
-
+        # The person gets the answer while large values are written to files, off this path.
+        keep_outputs = (
+            None
+            if outputs is None
+            else functools.partial(self.keeper.spill, tool_id, run_id, folder, outputs, encoded=active.answer)
+        )
         self.records.finish_soon(
             run_id,
             status,
