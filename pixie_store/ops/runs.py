@@ -204,12 +204,9 @@ async def list_runs(db: Database, args: Args) -> dict[str, Any]:
         terms.append("started_at <= ? AND (started_at < ? OR id < ?)")
         params += [started_at, started_at, last_id]
     where = f"WHERE {' AND '.join(terms)}" if terms else ""
-    async with db.read() as tx:
-        rows = await tx.all(
-            f"SELECT {BRIEF_COLUMNS if brief else COLUMNS} FROM runs {where} "
-            "ORDER BY started_at DESC, id DESC LIMIT ?",
-            (*params, limit + 1),
-        )
+    columns = BRIEF_COLUMNS if brief else COLUMNS
+    sql = f"SELECT {columns} FROM runs {where} ORDER BY started_at DESC, id DESC LIMIT ?"
+    rows = await db.read_unit(lambda connection: connection.execute(sql, (*params, limit + 1)).fetchall())
     page = rows[:limit]
     next_before = encode_cursor(page[-1]["started_at"], page[-1]["id"]) if len(rows) > limit else None
     as_dict = brief_run_dict if brief else run_dict
