@@ -102,8 +102,9 @@ def format_value(
     if fmt == "currency":
         symbol, default, unit = _currency_parts(unit)
         places = _places(precision, default)
-        fixed = _fixed_plain(value, places, trim=False) or _fixed(_decimal(value), places, trim=False)
-        negative, digits = fixed
+        negative, digits = _fixed_plain(value, places, trim=False) or _fixed(
+            _decimal(value), places, trim=False
+        )
         text = f"{symbol}{digits}"
     elif fmt not in ("percent", "scientific") and (
         plain := _fixed_plain(value, _places(precision, 6), trim=precision is None)
@@ -112,10 +113,12 @@ def format_value(
     elif fmt == "percent":
         negative, digits = _fixed(_decimal(value) * 100, _places(precision, 1), trim=precision is None)
         text = f"{digits}%"
-    elif fmt == "scientific" or abs(exact := _decimal(value)) >= _HUGE:
-        negative, text = _scientific(_decimal(value), _places(precision, 3), trim=precision is None)
     else:
-        negative, text = _fixed(exact, _places(precision, 6), trim=precision is None)
+        exact = _decimal(value)
+        if fmt == "scientific" or abs(exact) >= _HUGE:
+            negative, text = _scientific(exact, _places(precision, 3), trim=precision is None)
+        else:  # decimals that need rounding
+            negative, text = _fixed(exact, _places(precision, 6), trim=precision is None)
     if negative:
         text = "-" + text
     return f"{text}\u00a0{unit}" if unit else text
