@@ -12,6 +12,7 @@ from quart.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from pixie_web import filters
+from pixie_web.after_answer import AfterAnswerMiddleware
 from pixie_web.assets import CACHE_FOREVER, build_assets, vendor_urls
 from pixie_web.context import PixieApp, WebState
 from pixie_web.errors import api_error, from_wire_error, respond_error, wants_json
@@ -181,5 +182,6 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
             response.headers["Cache-Control"] = CACHE_FOREVER  # the ?v= is the file's own hash
         return response
 
-    app.asgi_app = GuardMiddleware(app.asgi_app, allowed_hosts(settings.host, settings.port))  # type: ignore[method-assign]
+    guarded = GuardMiddleware(app.asgi_app, allowed_hosts(settings.host, settings.port))
+    app.asgi_app = AfterAnswerMiddleware(guarded)  # type: ignore[method-assign]
     return app

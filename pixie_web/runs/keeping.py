@@ -35,10 +35,15 @@ class Keeper:
         self.settings = settings
         self.peers = peers
 
-    def run_folder(self, tool_id: str, run_id: str) -> Path:
+    def prepare_folder(self, tool_id: str, run_id: str) -> tuple[Path, str | None]:
+        """The run's folder, made (private) for the tool to write in; with the sentence saying why
+        it could not be made, in which case the tool must not be called."""
         folder = files.run_dir(self.settings.artefacts_dir, tool_id, run_id)
-        files.make_run_dir(folder)
-        return folder
+        try:
+            files.make_run_dir(folder)
+        except OSError as exc:
+            return folder, f"Pixie could not make the run's folder {folder}: {exc.strerror or exc}."
+        return folder, None
 
     async def register_files(
         self, tool_id: str, run_id: str, folder: Path, spec: ToolSpec, *, skip: set[str] | None = None

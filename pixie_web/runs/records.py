@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pixie_web.after_answer import after_answer
 from pixie_web.peers import Peers
 from shared.dotenv import read_dotenv
 from shared.toolspec import ToolSpec
@@ -81,6 +82,7 @@ class Records:
     ) -> None:
         """Finish the record without holding up the caller; ``settled`` waits for it.
 
+        Within a request the work starts once the request's answer is sent (``after_answer``).
         ``keep_outputs`` makes the outputs as stored (large values written to files first), so
         that work is off the answer path too.
         """
@@ -97,6 +99,7 @@ class Records:
         keep_outputs: Callable[[], Awaitable[Any]] | None,
         fields: dict[str, Any],
     ) -> None:
+        await after_answer()
         if keep_outputs is not None:
             try:
                 fields["outputs"] = await keep_outputs()

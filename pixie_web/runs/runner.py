@@ -94,20 +94,25 @@ class Runner:
         started = time.time()
         tool_id = str(tool["id"])
         active = self.active[run_id] = ActiveRun(run_id, tool_id)
-        folder = self.keeper.run_folder(tool_id, run_id)
-        # Taking the lease (which may start the tool) overlaps storing the record; the tool is
-        # called only once both are done, so the record always exists first.
+        # Taking the lease (which may start the tool) overlaps storing the record, and the run's
+        # folder is made while both requests travel; the tool is called only once all three are
+        # done, so the record always exists first.
         leasing = asyncio.create_task(self.acquire(tool_id, run_id))
+        opening = asyncio.create_task(self.records.open(tool, spec, inputs, run_id))
+        await asyncio.sleep(0)  # both tasks send their requests now
+        folder, unusable = self.keeper.prepare_folder(tool_id, run_id)
         try:
-            await self.records.open(tool, spec, inputs, run_id)
+            await opening
         except BaseException:
             self.active.pop(run_id, None)
-            lease = await leasing
-            if isinstance(lease, dict):
-                await self.release(tool_id, lease["lease_id"])
+            await self._return_lease(tool_id, leasing)
             raise
         try:
-            outputs, failure = await self._call_tool(spec, inputs, run_id, folder, active, await leasing)
+            if unusable is None:
+                outputs, failure = await self._call_tool(spec, inputs, run_id, folder, active, await leasing)
+            else:
+                await self._return_lease(tool_id, leasing)
+                outputs, failure = None, Failure("artefacts", unusable)
         finally:
             active.finished.set()
             self.active.pop(run_id, None)
@@ -133,6 +138,11 @@ class Runner:
         duration = int((time.time() - started) * 1000)
         answer = active.answer if outputs is not None and failure is None else None
         return RunResult(run_id, tool_id, status, outputs, failure, started, duration, registered, answer)
+
+    async def _return_lease(self, tool_id: str, leasing: asyncio.Task[dict[str, Any] | WireError]) -> None:
+        lease = await leasing
+        if isinstance(lease, dict):
+            await self.release(tool_id, lease["lease_id"])
 
     async def acquire(self, tool_id: str, run_id: str) -> dict[str, Any] | WireError:
         """A lease on the tool, or the reason there is none."""

@@ -75,6 +75,7 @@ class StreamRun:
     result: RunResult | None = None
     finished_at: float = 0.0
     lease_pid: int | None = None
+    folder: Path = field(default_factory=Path)  # set when the run starts
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
 
@@ -117,12 +118,15 @@ class StreamRun:
     async def _drive(self) -> None:
         started = time.time()
         active = self.runner.active[self.run_id] = ActiveRun(self.run_id, self.tool_id)
-        folder = self.runner.keeper.run_folder(self.tool_id, self.run_id)
+        self.folder, unusable = self.runner.keeper.prepare_folder(self.tool_id, self.run_id)
+        folder = self.folder
         registered: list[dict[str, Any]] = []
         failure: Failure | None = None
         problem: str | None = None
         try:
-            failure = await self._relay(folder, active, registered)
+            failure = (
+                Failure("artefacts", unusable) if unusable else await self._relay(folder, active, registered)
+            )
         except asyncio.CancelledError:
             failure = Failure("cancelled", "Pixie stopped while this run was streaming.")
             await self._finish(started, "interrupted", failure, registered)
@@ -143,8 +147,7 @@ class StreamRun:
     async def _finish(
         self, started: float, status: str, failure: Failure | None, registered: list[dict[str, Any]]
     ) -> None:
-        folder = self.runner.keeper.run_folder(self.tool_id, self.run_id)
-        stored = await self.runner.keeper.spill(self.tool_id, self.run_id, folder, self.outputs)
+        stored = await self.runner.keeper.spill(self.tool_id, self.run_id, self.folder, self.outputs)
         await self.runner.records.finish(
             self.run_id,
             status,

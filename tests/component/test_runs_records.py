@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from pixie_web.after_answer import AfterAnswerMiddleware
 from pixie_web.runs.records import Records, mask_secrets
 from shared.toolcall import request_body
 from shared.toolspec import validate_tool_dict
@@ -97,3 +99,29 @@ async def test_kept_outputs_are_what_the_record_stores() -> None:
     assert store.calls == [
         ("runs.finish", {"run_id": "r2", "status": "ok", "outputs": {"big": {"$pixie_artefact": 7}}})
     ]
+
+
+async def test_within_a_request_the_record_is_finished_after_the_answer_is_sent() -> None:
+    """Finishing (and measuring a large result for spilling) must not delay the answer."""
+    store = _RecordingStore()
+    records = Records(SimpleNamespace(store=store), lambda task: None)  # type: ignore[arg-type]
+    seen_when_sending: list[int] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        records.finish_soon("r3", "ok")
+        for _ in range(3):
+            await asyncio.sleep(0)
+        seen_when_sending.append(len(store.calls))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def receive() -> Any:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Any) -> None:
+        return None
+
+    await AfterAnswerMiddleware(app)({"type": "http"}, receive, send)
+    await records.settled("r3")
+    assert seen_when_sending == [0]
+    assert [op for op, _ in store.calls] == ["runs.finish"]

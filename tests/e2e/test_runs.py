@@ -341,3 +341,33 @@ def test_the_per_run_file_cap_is_a_clear_error(tmp_path: Path) -> None:
         assert result["error"]["kind"] == "artefacts"
         assert "more than 1 files in one run (PIXIE_MAX_ARTEFACTS_PER_RUN)" in result["error"]["message"]
         assert result["outputs"]["text"] == "wrote files"  # what the tool answered is still shown
+
+
+def test_a_run_whose_folder_cannot_be_made_is_a_clear_error_and_recorded(
+    pixie: PixieSystem,
+) -> None:
+    copy_fixture_tool(pixie.tools_dir, "no-folder", source="runs-tool")
+    wait_until(
+        lambda: any(t["id"] == "no-folder" for t in pixie.get("/api/tools").json()),
+        timeout=10,
+        what="the tool",
+    )
+    blocker = pixie.data_dir / "artefacts" / "no-folder"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the tool's artefacts folder would go\n")
+    response = post_form(pixie, "no-folder", {"mode": "files"}, **{"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'data-failure="artefacts"' in response.text
+    assert "could not make the run&#39;s folder" in response.text
+    record = stored(pixie, run_id_of(response))
+    assert record["status"] == "error"
+    assert "could not make the run's folder" in record["error"]
+    api = pixie.http.post("/api/tools/no-folder/run", json={"inputs": {"mode": "files"}}, timeout=60).json()
+    assert api["status"] == "error"
+    assert api["error"]["kind"] == "artefacts"
+    assert blocker.is_file()  # nothing was written in its place
+    blocker.unlink()
+    assert (
+        pixie.http.post("/api/tools/no-folder/run", json={"inputs": {"mode": "files"}}).json()["status"]
+        == "ok"
+    )
