@@ -56,18 +56,28 @@ def _fixed(value: Decimal, places: int, trim: bool) -> tuple[bool, str]:
     return rounded < 0 and rounded != 0, text
 
 
+def _round_half_up(whole: str, fraction: str, places: int) -> tuple[str, str]:
+    """The digits ``whole.fraction`` rounded to ``places`` decimals, a half rounding up (away
+    from zero): ``Decimal``'s ROUND_HALF_UP done on the digits of the repr themselves."""
+    scaled = int(whole + fraction[:places]) + (fraction[places] >= "5")
+    digits = str(scaled).rjust(places + 1, "0")
+    return digits[: len(digits) - places], digits[len(digits) - places :]
+
+
 def _fixed_plain(value: float | int, places: int, trim: bool) -> tuple[bool, str] | None:
-    """``_fixed`` without ``Decimal`` when nothing needs rounding: an integer, or a float whose
-    shortest form has at most ``places`` decimals, which is most numbers tools return (a table of
-    money formats dozens per run). None when the value needs the exact path."""
+    """``_fixed`` without ``Decimal``: an integer, or a float whose repr is written without an
+    exponent, which is most numbers tools return (a chart's fallback table formats hundreds per
+    run). None when the value needs the exact path (an exponent, inf, nan, or 22 digits or more)."""
     if isinstance(value, int):
         negative, whole, fraction = value < 0, str(abs(value)), ""
     else:
         text = repr(value)
         negative = text.startswith("-")
         whole, _, fraction = text.removeprefix("-").partition(".")
-        if not (whole.isdigit() and fraction.isdigit()) or len(fraction) > places:
-            return None  # exponent form, inf, nan, or rounding to do
+        if not (whole.isdigit() and fraction.isdigit()):
+            return None  # exponent form, inf or nan
+        if len(fraction) > places:
+            whole, fraction = _round_half_up(whole, fraction, places)
     if len(whole) > 21:
         return None
     fraction = fraction.rstrip("0") if trim else fraction.ljust(places, "0")
@@ -140,24 +150,13 @@ def format_number(value: float | int, spec: OutputSpec) -> str:
 
 
 def format_plain(value: float | int) -> str:
-    """A number in a data table: up to 6 decimals, thousands separators.
-
-    Chart fallback tables format hundreds of numbers per run, so the common case (an integer,
-    or a float whose shortest form already has at most 6 decimals) skips ``Decimal``; the
-    result is the same as ``format_value``'s.
-    """
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) < _HUGE else format_value(value)
-    text = repr(value)
-    digits = text.removeprefix("-")
-    whole, _, fraction = digits.partition(".")
-    if not whole.isdigit() or len(fraction) > 6 or not fraction.isdigit() or len(whole) > 21:
-        return format_value(value)  # exponent form, too many decimals, inf or nan
-    fraction = fraction.rstrip("0")
-    if value == 0 or (whole.strip("0") == "" and not fraction):
-        return "0"
-    sign = "-" if text.startswith("-") else ""
-    return f"{sign}{int(whole):,}" + (f".{fraction}" if fraction else "")
+    """A number in a data table: up to 6 decimals, thousands separators (``format_value``'s
+    default, without its dispatch: chart fallback tables format hundreds of numbers per run)."""
+    plain = _fixed_plain(value, 6, trim=True)
+    if plain is None:
+        return format_value(value)
+    negative, text = plain
+    return "-" + text if negative else text
 
 
 def human_size(size: int) -> str:
