@@ -80,6 +80,7 @@ def xy(spec: OutputSpec, value: Any) -> dict[str, Any]:
     what = CHART_NAMES[spec.type]
     chart = need(value, ("series",), what, optional=("x",))
     shared_x = chart.get("x")
+    plain_x: list[Any] | None = None  # the shared "x" once checked: series usually share one
     series = []
     for index, (where, item) in enumerate(_series(chart, what)):
         ys = expect_list(item.get("y"), f'"y" of {where}')
@@ -89,12 +90,16 @@ def xy(spec: OutputSpec, value: Any) -> dict[str, Any]:
         xs = expect_list(xs_raw, f'"x" of {where}')
         if len(xs) != len(ys):
             raise Problem(f'{where[0].upper()}{where[1:]} has {len(ys)} "y" values but {len(xs)} "x" values.')
+        if xs_raw is shared_x and plain_x is not None:
+            xs = plain_x
+        elif all_finite_numbers(xs) or all_strings(xs):
+            plain_x = xs if xs_raw is shared_x else None
+        else:
+            xs = [_x_value(x, f"x value {j + 1} of {where}") for j, x in enumerate(xs)]
         series.append(
             {
                 "name": _name(item, index),
-                "x": xs
-                if all_finite_numbers(xs) or all_strings(xs)
-                else [_x_value(x, f"x value {j + 1} of {where}") for j, x in enumerate(xs)],
+                "x": xs,
                 "y": ys
                 if all_finite_numbers(ys)
                 else [number_or_gap(y, f"y value {j + 1} of {where}") for j, y in enumerate(ys)],
@@ -132,9 +137,12 @@ def _point(item: object, where: str) -> dict[str, Any]:
     return point
 
 
+_XY = frozenset({"x", "y"})
+
+
 def _plain_points(raw: list[Any]) -> bool:
     """Every point is exactly ``{"x": number, "y": number}`` (the common case, checked quickly)."""
-    if not all(type(p) is dict and p.keys() == {"x", "y"} for p in raw):
+    if not all(type(p) is dict and p.keys() == _XY for p in raw):
         return False
     return all_finite_numbers([p["x"] for p in raw]) and all_finite_numbers([p["y"] for p in raw])
 
