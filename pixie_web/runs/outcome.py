@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import httpx
+from typing import Any, Literal, Protocol
 
 from pixie_web.runs.tool_errors import describe_tool_error
 from shared import jsonio
@@ -87,7 +85,17 @@ def start_failure(error: WireError) -> Failure:
     return Failure("start_failed", error.message)
 
 
-def read_response(response: httpx.Response, spec: ToolSpec) -> tuple[dict[str, Any] | None, Failure | None]:
+class Answered(Protocol):
+    """A tool's HTTP answer: the loopback client's ``Answer`` or an httpx response."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+
+def read_response(response: Answered, spec: ToolSpec) -> tuple[dict[str, Any] | None, Failure | None]:
     input_keys = [item.key for item in spec.inputs]
     if response.status_code >= 400:
         text = describe_tool_error(response.status_code, response.content, input_keys)

@@ -53,14 +53,13 @@ class Runner:
         settings: Settings,
         peers: Peers,
         http: httpx.AsyncClient,
-        calls: httpx.AsyncBaseTransport | None = None,
+        calls: LoopbackTransport | None = None,
     ) -> None:
         self.settings = settings
         self.peers = peers
         self.http = http  # streams, cancels and the rest
-        # POST /run, the hot path: an httpx request handed straight to the lean loopback transport.
-        # The client's layers (cookies, auth, redirects, hooks) cost more than the tool's own
-        # answer to a small run, and a tool's /run needs none of them.
+        # POST /run, the hot path, goes straight to the lean loopback client: httpx's layers and
+        # objects cost more than the tool's own answer to a small run, and /run needs none of them.
         self.calls = calls or LoopbackTransport()
         self.active: dict[str, ActiveRun] = {}
         self._background: set[asyncio.Task[Any]] = set()
@@ -171,16 +170,10 @@ class Runner:
         active.port = lease["port"]
         limit = run_limit(spec, lease)
         problem: Exception | None = None
-        request = httpx.Request(
-            "POST",
-            f"http://127.0.0.1:{lease['port']}/run",
-            content=jsonio.dumps(request_body(run_id, inputs, folder)),
-            headers={"Content-Type": "application/json", **request_headers(run_id, folder)},
-            extensions={"timeout": {"connect": 5.0, "read": limit + 2.0, "write": limit + 2.0, "pool": 5.0}},
-        )
+        headers = [("Content-Type", "application/json"), *request_headers(run_id, folder).items()]
+        body = jsonio.dumps(request_body(run_id, inputs, folder))
         try:
-            response = await self.calls.handle_async_request(request)
-            await response.aread()
+            response = await self.calls.post(lease["port"], "/run", body, headers, timeout=limit + 2.0)
         except httpx.TransportError as exc:  # timeouts included
             problem = exc
         except BaseException:

@@ -137,3 +137,41 @@ async def test_a_slow_answer_is_a_read_timeout(client: httpx.AsyncClient) -> Non
                 f"http://127.0.0.1:{port}/run", content=b"{}", timeout=httpx.Timeout(0.2, connect=1)
             )
         release.set()
+
+
+async def test_post_sends_the_runs_request_and_keeps_the_connection() -> None:
+    """The run's hot path: plain bytes in, the answer's status, headers and body out."""
+    heads: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                break
+            heads.append(head)
+            await reader.readexactly(2)
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n[]")
+            await writer.drain()
+
+    transport = LoopbackTransport()
+    async with serving(handler) as port:
+        for _ in range(2):
+            answer = await transport.post(port, "/run", b"{}", [("X-Pixie-Run-Id", "r9")], timeout=5)
+            assert (answer.status_code, answer.content) == (200, b"[]")
+            assert (b"content-type", b"application/json") in answer.headers
+        await transport.aclose()
+    assert len(heads) == 2
+    assert heads[0].startswith(b"POST /run HTTP/1.1\r\nHost: 127.0.0.1:")
+    assert b"\r\nX-Pixie-Run-Id: r9\r\n" in heads[0]
+    assert b"\r\nContent-Length: 2\r\n" in heads[0]
+
+
+async def test_post_to_a_closed_port_is_a_connect_error() -> None:
+    async def nothing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        return None
+
+    async with serving(nothing) as port:
+        pass
+    with pytest.raises(httpx.ConnectError, match="could not connect"):
+        await LoopbackTransport().post(port, "/run", b"{}", [], timeout=5)
