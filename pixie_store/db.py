@@ -6,6 +6,8 @@ write unit takes an asyncio lock around the single writer connection and runs in
 ``BEGIN IMMEDIATE`` … ``COMMIT``, rolling back on any error (including cancellation: aiosqlite
 keeps running a statement whose awaiting task was cancelled, so rollback must be explicit).
 Reads use a second connection with ``query_only`` set, so a bug in a read op cannot write.
+The writer may also be used from the event loop's own thread, by ``write_small`` only, for the
+few-row writes on the path of every run (the write lock keeps the two threads apart).
 
 aiosqlite runs each connection on a non-daemon thread: ``close()`` must run on every path or
 the process cannot exit.
@@ -33,9 +35,8 @@ Params = Sequence[Any]
 T = TypeVar("T")
 
 
-def _transaction(connection: aiosqlite.Connection, unit: Callable[[sqlite3.Connection], T]) -> T:
-    """Runs on the writer's thread: the unit inside BEGIN IMMEDIATE … COMMIT."""
-    raw = connection._conn  # the sqlite3 connection aiosqlite wraps; safe on its own thread
+def _transaction(raw: sqlite3.Connection, unit: Callable[[sqlite3.Connection], T]) -> T:
+    """The unit inside BEGIN IMMEDIATE … COMMIT, on the writer's thread or (``write_small``) the loop."""
     raw.execute("BEGIN IMMEDIATE")
     try:
         result = unit(raw)
@@ -98,8 +99,10 @@ async def execute(conn: aiosqlite.Connection, sql: str) -> list[sqlite3.Row]:
         return list(await cursor.fetchall())
 
 
-async def _connect(path: Path, *extra_pragmas: str) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(path, isolation_level=None)
+async def _connect(path: Path, *extra_pragmas: str, any_thread: bool = False) -> aiosqlite.Connection:
+    """``any_thread``: the connection may also be used from the event loop's thread (the writer,
+    for ``write_small``; the write lock keeps the two from overlapping)."""
+    conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=not any_thread)
     try:
         conn.row_factory = sqlite3.Row
         for pragma in (*_COMMON_PRAGMAS, *extra_pragmas):
@@ -122,11 +125,14 @@ class Database:
         self._reader = reader
         self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
+        # True while work handed to the writer's thread may still be running there (its caller
+        # was cancelled mid-write); ``write_small`` then queues behind it instead of running.
+        self._writer_thread_busy = False
 
     @classmethod
     async def open(cls, path: Path, *, clock: Clock = system_clock) -> Database:
         """Open both connections; the caller has already checked the file is ours to open."""
-        writer = await _connect(path)
+        writer = await _connect(path, any_thread=True)
         try:
             mode = (await execute(writer, "PRAGMA journal_mode=WAL"))[0][0]
             if str(mode).lower() != "wal":
@@ -144,13 +150,16 @@ class Database:
     async def write(self) -> AsyncIterator[Tx]:
         """One write unit: ``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` if anything fails."""
         async with self._write_lock:
+            self._writer_thread_busy = True
             try:
                 await execute(self._writer, "BEGIN IMMEDIATE")
                 yield Tx(self._writer)
                 await execute(self._writer, "COMMIT")
             except BaseException:
-                await self._rollback()
+                await self._rollback()  # which waits until the thread has run all it was given
+                self._writer_thread_busy = False
                 raise
+            self._writer_thread_busy = False
 
     async def write_unit(self, unit: Callable[[sqlite3.Connection], T]) -> T:
         """A whole write transaction as one call on the writer's thread.
@@ -161,8 +170,33 @@ class Database:
         cancellation: once queued, the unit commits or rolls back on its own.
         """
         async with self._write_lock:
-            result: T = await self._writer._execute(_transaction, self._writer, unit)  # type: ignore[no-untyped-call]
-            return result
+            return await self._on_writer_thread(unit)
+
+    async def write_small(self, unit: Callable[[sqlite3.Connection], T]) -> T:
+        """``write_unit`` for a unit of a few rows, run on the event loop's own thread.
+
+        Handing a unit to aiosqlite's thread and back takes two thread wake-ups, and on an idle
+        machine those take longer than SQLite takes to insert a row and commit (WAL with
+        ``synchronous=NORMAL``: no fsync). A run's record is written this way between a click
+        and the tool being called, so it runs here; the loop does nothing else meanwhile, so
+        this is only for units that touch a handful of rows.
+        """
+        async with self._write_lock:
+            if self._writer_thread_busy:
+                return await self._on_writer_thread(unit)
+            return _transaction(self._writer._conn, unit)
+
+    async def _on_writer_thread(self, unit: Callable[[sqlite3.Connection], T]) -> T:
+        self._writer_thread_busy = True
+        try:
+            result: T = await self._writer._execute(_transaction, self._writer._conn, unit)  # type: ignore[no-untyped-call]
+        except asyncio.CancelledError:
+            raise  # the unit may still be running on the thread: stay marked busy
+        except BaseException:
+            self._writer_thread_busy = False  # it ended, in an error
+            raise
+        self._writer_thread_busy = False  # it ran, and so did everything queued before it
+        return result
 
     async def read_unit(self, unit: Callable[[sqlite3.Connection], T]) -> T:
         """A whole read as one call on the reader's thread, on one snapshot.

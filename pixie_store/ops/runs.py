@@ -142,7 +142,7 @@ async def create_run(db: Database, args: Args) -> dict[str, Any]:
             )
         return _brief(connection, run_id)
 
-    return await db.write_unit(unit)
+    return await db.write_small(unit)
 
 
 @OPS.op("runs.finish")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -139,3 +139,53 @@ async def test_close_ends_both_connection_threads(tmp_path: Path) -> None:
     for worker in workers:  # each thread returns right after handing back its close result
         worker.join(timeout=5)
         assert not worker.is_alive()
+
+
+def _insert(key: str) -> Callable[[sqlite3.Connection], int]:
+    def unit(connection: sqlite3.Connection) -> int:
+        connection.execute("INSERT INTO settings VALUES (?, '1', 'now')", (key,))
+        return threading.get_ident()
+
+    return unit
+
+
+async def test_a_small_write_commits_on_the_loops_own_thread(db: Database) -> None:
+    assert await db.write_small(_insert("a")) == threading.get_ident()
+    assert await count_settings(db) == 1
+
+
+async def test_a_failing_small_write_is_rolled_back_and_leaves_the_writer_free(db: Database) -> None:
+    def fails_halfway(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO settings VALUES ('a', '1', 'now')")
+        raise sqlite3.IntegrityError("halfway")
+
+    with pytest.raises(sqlite3.IntegrityError, match="halfway"):
+        await db.write_small(fails_halfway)
+    assert await count_settings(db) == 0
+    await db.write_unit(_insert("b"))
+    await db.write_small(_insert("c"))
+    assert await count_settings(db) == 2
+
+
+async def test_a_small_write_waits_behind_a_cancelled_unit_still_running_on_the_thread(db: Database) -> None:
+    """A cancelled caller does not stop its unit on aiosqlite's thread; a small write must not
+    run on the same connection at the same time (it would find a transaction already open)."""
+    started, release = threading.Event(), threading.Event()
+
+    def slow(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO settings VALUES ('slow', '1', 'now')")
+        started.set()
+        release.wait(10)
+
+    caller = asyncio.create_task(db.write_unit(slow))
+    assert await asyncio.to_thread(started.wait, 10)
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    small = asyncio.create_task(db.write_small(_insert("after")))
+    await asyncio.sleep(0.05)
+    assert not small.done()  # queued behind the slow unit, not run beside it
+    release.set()
+    assert await asyncio.wait_for(small, 10) != threading.get_ident()  # it ran on the thread
+    assert await count_settings(db) == 2
+    assert await db.write_small(_insert("inline-again")) == threading.get_ident()
