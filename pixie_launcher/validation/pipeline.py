@@ -104,11 +104,12 @@ def _read(tool_dir: Path) -> _Files:
 
 async def validate_tool(tool_dir: Path, options: Options, edges: Edges) -> dict[str, Any]:
     """The report for the tool in ``tool_dir`` (see ``report.REPORT_FIELDS``)."""
-    started = time.monotonic()
+    # The timestamp and the duration start together, so timestamp + duration is when it ended.
+    started, began = time.monotonic(), instant_from_epoch(edges.clock())
     files = _read(tool_dir)
     spec = files.parsed.spec if files.parsed is not None else None
     entrypoint = files.entrypoint
-    draft = ReportDraft(spec.id if spec else tool_dir.name, files.path, instant_from_epoch(edges.clock()))
+    draft = ReportDraft(spec.id if spec else tool_dir.name, files.path, began)
     draft.add(folder_structure(files.tool_json, files.pyproject, entrypoint))
     draft.add(tool_json_parses(files.tool_json, files.parsed))
     draft.add(schemas_coherent(files.parsed))

@@ -14,8 +14,10 @@ import asyncio
 import json
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ import httpx
 import pytest
 
 from pixie_launcher.orphans import ChildrenFile
+from pixie_launcher.validation import pipeline
 from pixie_launcher.validation.pipeline import Edges, Options, validate_tool
 from pixie_launcher.validation.report import CHECK_NAMES, REPORT_FIELDS
 from pixie_launcher.validation.standalone import builder
@@ -341,3 +344,28 @@ def test_secrets_are_masked_everywhere_in_the_report(built: Path, tmp_path: Path
     assert report["overall"] == "pass", json.dumps(report["checks"], indent=1)
     assert SECRET not in json.dumps(report)
     assert "***" in json.dumps(report["sample_output"])
+
+
+def test_the_reports_timestamp_and_duration_start_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """timestamp + duration_ms is when the validation ended (the launcher's two-at-a-time limit
+    is checked that way), even when reading the tool's files takes a while."""
+    reading = pipeline._read
+
+    def slow_read(folder: Path) -> Any:
+        time.sleep(0.3)
+        return reading(folder)
+
+    monkeypatch.setattr(pipeline, "_read", slow_read)
+    folder = tmp_path / "no-project"
+    folder.mkdir()
+    (folder / "tool.json").write_text('{"id": "no-project"}')
+    before = datetime.now(UTC)
+    report = validate(folder, Options())
+    after = datetime.now(UTC)
+    start = datetime.fromisoformat(report["timestamp"].replace("Z", "+00:00"))
+    end = start + timedelta(milliseconds=report["duration_ms"])
+    assert before - timedelta(milliseconds=1) <= start
+    assert end <= after
+    assert report["duration_ms"] >= 300
