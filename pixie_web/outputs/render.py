@@ -9,6 +9,7 @@ string holding ``</script>`` cannot end the block early.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -93,18 +94,43 @@ def _environment() -> Environment:
 ENV = _environment()
 
 
+# Where a card's body goes in its cached frame; random, so no tool's text can contain it.
+_SLOT = f"\x00{secrets.token_hex(8)}\x00"
+_FRAMES_MAX = 4096
+_frames: dict[tuple[int, bool], tuple[OutputSpec, str, str]] = {}
+
+
+def _frame(spec: OutputSpec, oob: bool) -> tuple[str, str]:
+    """The HTML of a card holding a value, before and after its body.
+
+    It depends on the spec alone, so it is drawn once per spec: a run's panel then draws only
+    the bodies (a template each) instead of a card template around each one.
+    """
+    cached = _frames.get((id(spec), oob))
+    if cached is not None and cached[0] is spec:  # the same spec, not another at a reused id
+        return cached[1], cached[2]
+    html = ENV.get_template("card.html").render(spec=spec, state="value", body=Markup(_SLOT), oob=oob)
+    before, after = html.split(_SLOT)
+    if len(_frames) >= _FRAMES_MAX:
+        _frames.clear()  # specs change when tool.json does; old ones are not kept for ever
+    _frames[(id(spec), oob)] = (spec, before, after)
+    return before, after
+
+
 def _card(spec: OutputSpec, shown: Shown, empty_text: str, *, oob: bool = False) -> Markup:
-    fallback = tabulate(shown.type, shown.data) if shown.state == "value" else None
-    html = ENV.get_template("card.html").render(
+    if shown.state != "value":
+        html = ENV.get_template("card.html").render(
+            spec=spec, state=shown.state, problem=shown.problem, empty_text=empty_text, body=None, oob=oob
+        )
+        return Markup(html)
+    body = ENV.get_template(body_template(shown.type)).render(
         spec=spec,
-        shown=shown,
         data=shown.data,
-        empty_text=empty_text,
-        fallback=fallback,
+        fallback=tabulate(shown.type, shown.data),
         figure_class="map" if shown.type in MAP_NAMES else "chart",
-        oob=oob,
     )
-    return Markup(html)
+    before, after = _frame(spec, oob)
+    return Markup(before + body + after)
 
 
 def render_card(spec: OutputSpec, value: Any, *, present: bool = True, oob: bool = False) -> Markup:

@@ -499,3 +499,20 @@ def test_table_cells_and_fallback_cells_are_escaped() -> None:
     assert not fallback.find_all("script")
     assert not fallback.find_all("b")
     assert fallback.find_all("td")[0].text() == hostile
+
+
+def test_a_cards_frame_follows_its_spec_and_its_swap_mode() -> None:
+    """Frames are drawn once per spec: a changed tool.json (a new spec) must not get the old one,
+    nor a streamed card (oob) the plain one, nor a spec whose text holds markup go unescaped."""
+    first = OutputSpec(key="n", type="number", label="First label", caption="c1")
+    assert parse(render_card(first, 1)).find("h3").text() == "First label"
+    again = parse(render_card(first, 2)).find("section")
+    assert (again.find("h3").text(), again.find("p", "output-number").text()) == ("First label", "2")
+    changed = OutputSpec(key="n", type="number", label="<b>Second</b> label", caption="c2")
+    node = parse(render_card(changed, 3)).find("section")
+    assert node.find("h3").text() == "<b>Second</b> label"
+    assert not node.find_all("b")
+    assert node.find("p", "output-caption").text() == "c2"
+    assert not node.has("hx-swap-oob")
+    assert parse(render_card(changed, 3, oob=True)).find("section").attrs["hx-swap-oob"] == "true"
+    assert not parse(render_card(changed, 4)).find("section").has("hx-swap-oob")
