@@ -9,11 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pixie_web.after_answer import after_answer
 from pixie_web.peers import Peers
 from pixie_web.runs import artefacts as files
+from pixie_web.runs.spares import SpareFolders
 from shared import jsonio
 from shared.config import Settings
 from shared.toolspec import ToolSpec
@@ -31,19 +34,27 @@ def _has_entries(folder: Path) -> bool:
 
 
 class Keeper:
-    def __init__(self, settings: Settings, peers: Peers) -> None:
+    def __init__(self, settings: Settings, peers: Peers, adopt: Callable[[asyncio.Task[Any]], None]) -> None:
         self.settings = settings
         self.peers = peers
+        self.spares = SpareFolders(settings.artefacts_dir)
+        self._adopt = adopt  # keeps background work (the next spare folders) alive and stoppable
 
     def prepare_folder(self, tool_id: str, run_id: str) -> tuple[Path, str | None]:
         """The run's folder, made (private) for the tool to write in; with the sentence saying why
         it could not be made, in which case the tool must not be called."""
         folder = files.run_dir(self.settings.artefacts_dir, tool_id, run_id)
         try:
-            files.make_run_dir(folder)
+            if not self.spares.take(folder):
+                files.make_run_dir(folder)
         except OSError as exc:
             return folder, f"Pixie could not make the run's folder {folder}: {exc.strerror or exc}."
+        self._adopt(asyncio.create_task(self._refill_spares(), name="spare-folders"))
         return folder, None
+
+    async def _refill_spares(self) -> None:
+        await after_answer()
+        await self.spares.refill()
 
     async def register_files(
         self, tool_id: str, run_id: str, folder: Path, spec: ToolSpec, *, skip: set[str] | None = None

@@ -64,7 +64,7 @@ class Runner:
         self.active: dict[str, ActiveRun] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self.records = Records(peers, self.adopt)
-        self.keeper = Keeper(settings, peers)
+        self.keeper = Keeper(settings, peers, self.adopt)
 
     def adopt(self, task: asyncio.Task[Any]) -> None:
         """Keep a task alive beyond its caller (a closed tab does not stop a run), and cancel it
