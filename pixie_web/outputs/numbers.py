@@ -149,9 +149,25 @@ def format_number(value: float | int, spec: OutputSpec) -> str:
     )
 
 
+_FLOAT_FAST = 2.0**32
+"""Below this a float's step (ulp) is under 1e-6, which the fast path of ``format_plain`` needs."""
+
+
 def format_plain(value: float | int) -> str:
     """A number in a data table: up to 6 decimals, thousands separators (``format_value``'s
-    default, without its dispatch: chart fallback tables format hundreds of numbers per run)."""
+    default, without its dispatch: chart fallback tables format hundreds of numbers per run).
+
+    Most floats take Python's own fixed-point formatting, which rounds the float's exact binary
+    value, not its repr. Below 2**32 the two roundings agree except when the repr has exactly 7
+    decimals ending in 5 (a tie for the repr, not for the binary value): with a step under 1e-6,
+    a rounding boundary between the repr and the exact value would itself be a shorter repr.
+    Those ties, exponent forms and larger numbers take the digit-by-digit path.
+    """
+    if type(value) is float and -_FLOAT_FAST < value < _FLOAT_FAST:
+        text = repr(value)
+        if "e" not in text and not (text[-1] == "5" and len(text) - text.find(".") == 8):
+            fixed = f"{value:,.6f}".rstrip("0").rstrip(".")
+            return "0" if fixed == "-0" else fixed
     plain = _fixed_plain(value, 6, trim=True)
     if plain is None:
         return format_value(value)

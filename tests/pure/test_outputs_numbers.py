@@ -102,3 +102,24 @@ def test_fixed_without_decimal_matches_the_exact_rounding(places: int, trim: boo
 )
 def test_formats(value: float, fmt: str, precision: int | None, expected: str) -> None:
     assert format_value(value, fmt, precision) == expected
+
+
+def _exact_plain(value: float) -> str:
+    negative, digits = _fixed(_decimal(value), 6, trim=True)
+    return "-" + digits if negative else digits
+
+
+def test_plain_floats_round_as_their_repr_does_even_at_ties() -> None:
+    """format_plain formats most floats with Python's fixed-point formatting, which rounds the
+    binary value; it must still give what rounding the repr half-up gives (the Decimal path),
+    including reprs that end in a 5 at the seventh decimal and values near 2**32."""
+    chooser = random.Random(7)
+    values: list[float] = []
+    for _ in range(15_000):
+        values.append(float(f"{chooser.randint(-(10**6), 10**6)}.{chooser.randint(0, 999_999):06d}5"))
+        values.append(chooser.randint(-(10**9), 10**9) * 5e-7 + chooser.choice([0.0, 1e-13, -1e-13]))
+        values.append(chooser.uniform(-(2.0**33), 2.0**33))
+        values.append(chooser.randint(-(10**9), 10**9) / 10 ** chooser.randint(0, 9))
+    values += [2.0**32 - 0.5, 2.0**32 + 0.5, -(2.0**32) + 1e-6, 0.0078125, -0.0078125, 4294967295.9999995]
+    mismatches = [v for v in values if format_plain(v) != _exact_plain(v)]
+    assert mismatches == []
