@@ -64,10 +64,29 @@ def _round_half_up(whole: str, fraction: str, places: int) -> tuple[str, str]:
     return digits[: len(digits) - places], digits[len(digits) - places :]
 
 
+_FLOAT_FAST = 2.0**32
+"""Below this a float's step (ulp) is under 1e-6, which the fast path of ``_fixed_plain`` needs."""
+
+
 def _fixed_plain(value: float | int, places: int, trim: bool) -> tuple[bool, str] | None:
     """``_fixed`` without ``Decimal``: an integer, or a float whose repr is written without an
     exponent, which is most numbers tools return (a chart's fallback table formats hundreds per
-    run). None when the value needs the exact path (an exponent, inf, nan, or 22 digits or more)."""
+    run). None when the value needs the exact path (an exponent, inf, nan, or 22 digits or more).
+
+    Most floats take Python's own fixed-point formatting, which rounds the float's exact binary
+    value, not its repr. For up to 6 places below 2**32 the two roundings agree except when the
+    repr has exactly one decimal more than ``places``, ending in 5 (a tie for the repr, not for
+    the binary value): with a step under the last place, a rounding boundary between the repr
+    and the exact value would itself be a shorter repr. Those ties, and the rest, are rounded
+    digit by digit.
+    """
+    if type(value) is float and places <= 6 and -_FLOAT_FAST < value < _FLOAT_FAST:
+        text = repr(value)
+        if "e" not in text and not (text[-1] == "5" and len(text) - text.find(".") == places + 2):
+            fixed = f"{abs(value):,.{places}f}"
+            if trim and places:
+                fixed = fixed.rstrip("0").rstrip(".")
+            return value < 0 and fixed.strip("0.,") != "", fixed
     if isinstance(value, int):
         negative, whole, fraction = value < 0, str(abs(value)), ""
     else:
@@ -149,25 +168,9 @@ def format_number(value: float | int, spec: OutputSpec) -> str:
     )
 
 
-_FLOAT_FAST = 2.0**32
-"""Below this a float's step (ulp) is under 1e-6, which the fast path of ``format_plain`` needs."""
-
-
 def format_plain(value: float | int) -> str:
     """A number in a data table: up to 6 decimals, thousands separators (``format_value``'s
-    default, without its dispatch: chart fallback tables format hundreds of numbers per run).
-
-    Most floats take Python's own fixed-point formatting, which rounds the float's exact binary
-    value, not its repr. Below 2**32 the two roundings agree except when the repr has exactly 7
-    decimals ending in 5 (a tie for the repr, not for the binary value): with a step under 1e-6,
-    a rounding boundary between the repr and the exact value would itself be a shorter repr.
-    Those ties, exponent forms and larger numbers take the digit-by-digit path.
-    """
-    if type(value) is float and -_FLOAT_FAST < value < _FLOAT_FAST:
-        text = repr(value)
-        if "e" not in text and not (text[-1] == "5" and len(text) - text.find(".") == 8):
-            fixed = f"{value:,.6f}".rstrip("0").rstrip(".")
-            return "0" if fixed == "-0" else fixed
+    default, without its dispatch: chart fallback tables format hundreds of numbers per run)."""
     plain = _fixed_plain(value, 6, trim=True)
     if plain is None:
         return format_value(value)

@@ -123,3 +123,24 @@ def test_plain_floats_round_as_their_repr_does_even_at_ties() -> None:
     values += [2.0**32 - 0.5, 2.0**32 + 0.5, -(2.0**32) + 1e-6, 0.0078125, -0.0078125, 4294967295.9999995]
     mismatches = [v for v in values if format_plain(v) != _exact_plain(v)]
     assert mismatches == []
+
+
+@pytest.mark.parametrize("places", [0, 1, 2, 3, 4, 6])
+@pytest.mark.parametrize("trim", [False, True])
+def test_fixed_without_decimal_agrees_at_every_kind_of_tie(places: int, trim: bool) -> None:
+    """The fast path's fixed-point formatting against the exact path: reprs ending in a 5 just
+    past the last place (ties for the repr), near-ties on either side, and values near 2**32."""
+    chooser = random.Random(places * 2 + trim)
+    values: list[float] = [2.0**32 - 0.5, -(2.0**32) + 0.25, 0.5, -0.5, 2.5, 0.125, -0.0078125]
+    for _ in range(4_000):
+        whole = chooser.randint(-(10**6), 10**6)
+        digits = "".join(chooser.choice("0123456789") for _ in range(places))
+        values.append(float(f"{whole}.{digits}5"))
+        values.append(
+            chooser.randint(-(10**9), 10**9) * 0.5 * 10.0**-places + chooser.choice([0.0, 1e-12, -1e-12])
+        )
+        values.append(chooser.uniform(-(2.0**33), 2.0**33))
+    mismatches = [
+        v for v in values if _fixed_plain(v, places, trim) not in (None, _fixed(_decimal(v), places, trim))
+    ]
+    assert mismatches == []
