@@ -9,7 +9,7 @@ not hide a thousand good ones.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -40,21 +40,43 @@ def format_date(value: str) -> str | None:
     return f"{day}, {moment:%H:%M}" if has_time else day
 
 
-def format_cell(value: object, column_type: str) -> str:
-    """A cell's text for a column type (number, integer, currency, percent, date, boolean, text)."""
-    kind_name = column_type.strip().lower()
-    if kind_name in _NUMBER_FORMATS and is_number(value):
-        fmt, precision = _NUMBER_FORMATS[kind_name]
-        return format_value(value, fmt, precision)  # type: ignore[arg-type]
-    if kind_name in ("date", "datetime") and isinstance(value, str):
-        return format_date(value) or value
-    if kind_name in ("date", "datetime") and isinstance(value, date):
-        return format_date(value.isoformat()) or str(value)
-    if kind_name in ("boolean", "bool") and isinstance(value, bool):
-        return "Yes" if value else "No"
+def _other_cell(value: object) -> str:
     if is_number(value):
         return format_value(value)  # type: ignore[arg-type]
     return display(value)
+
+
+def cell_formatter(column_type: str) -> Callable[[object], str]:
+    """The function giving a cell's text for a column type (number, integer, currency, percent,
+    date, boolean, text); chosen once per column, since a table formats every cell with it."""
+    kind_name = column_type.strip().lower()
+    if kind_name in _NUMBER_FORMATS:
+        fmt, precision = _NUMBER_FORMATS[kind_name]
+
+        def number_cell(value: object) -> str:
+            if is_number(value):
+                return format_value(value, fmt, precision)  # type: ignore[arg-type]
+            return display(value)
+
+        return number_cell
+    if kind_name in ("date", "datetime"):
+
+        def date_cell(value: object) -> str:
+            if isinstance(value, str):
+                return format_date(value) or value
+            if isinstance(value, date):
+                return format_date(value.isoformat()) or str(value)
+            return _other_cell(value)
+
+        return date_cell
+    if kind_name in ("boolean", "bool"):
+        return lambda value: ("Yes" if value else "No") if isinstance(value, bool) else _other_cell(value)
+    return _other_cell
+
+
+def format_cell(value: object, column_type: str) -> str:
+    """A cell's text for a column type (see ``cell_formatter``)."""
+    return cell_formatter(column_type)(value)
 
 
 def _column(entry: object, index: int) -> dict[str, str]:
@@ -83,7 +105,9 @@ def _columns(spec: OutputSpec, declared: object, rows: Sequence[object]) -> list
     return [{"key": str(i), "label": f"Column {i + 1}", "type": "string"} for i in range(width)]
 
 
-def _cells(row: object, index: int, columns: list[dict[str, str]]) -> list[dict[str, Any]]:
+def _cells(
+    row: object, index: int, columns: list[dict[str, str]], formatters: list[Callable[[object], str]]
+) -> list[dict[str, Any]]:
     if isinstance(row, Mapping):
         raw = [row.get(column["key"]) for column in columns]
     elif isinstance(row, list | tuple):
@@ -91,8 +115,8 @@ def _cells(row: object, index: int, columns: list[dict[str, str]]) -> list[dict[
     else:
         raise Problem(f"Expected row {index + 1} of the table to be an object or a list, got {kind(row)}.")
     return [
-        {"text": format_cell(value, column["type"]), "value": value if is_number(value) else None}
-        for value, column in zip(raw, columns, strict=True)
+        {"text": formatter(value), "value": value if is_number(value) else None}
+        for value, formatter in zip(raw, formatters, strict=True)
     ]
 
 
@@ -110,10 +134,11 @@ def table(spec: OutputSpec, value: Any) -> dict[str, Any]:
         raise Problem(f'Expected an object with "columns" and "rows" for a table, got {got}.')
     row_list = expect_list(rows, 'the table\'s "rows"')
     columns = _columns(spec, declared, row_list)
+    formatters = [cell_formatter(column["type"]) for column in columns]
     total = extra.get("total_rows")
     return {
         "columns": columns,
-        "rows": [_cells(row, i, columns) for i, row in enumerate(row_list)],
+        "rows": [_cells(row, i, columns, formatters) for i, row in enumerate(row_list)],
         "downloadable": bool(spec.params.get("downloadable")) or extra.get("downloadable") is True,
         "total_rows": total if isinstance(total, int) and not isinstance(total, bool) else None,
     }
