@@ -90,9 +90,9 @@ def all_finite_numbers(values: list[Any]) -> bool:
     """
     if not set(map(type, values)) <= _PLAIN_NUMBERS:
         return False
-    try:
-        return math.isfinite(math.fsum(values))
-    except OverflowError:
+    try:  # NaN or an infinity makes the sum one; so may huge values, which then take the slow path
+        return math.isfinite(sum(values))
+    except OverflowError:  # an integer too large for a float
         return False
 
 

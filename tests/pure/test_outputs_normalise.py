@@ -12,6 +12,7 @@ import pytest
 from pixie_web.outputs import NORMALISERS, Shown, format_number, normalise
 from pixie_web.outputs.media import data_url_size
 from pixie_web.outputs.numbers import human_size
+from pixie_web.outputs.shape import all_finite_numbers
 from pixie_web.outputs.table import format_cell
 from shared.toolspec import OUTPUT_TYPES, Column, OutputSpec, parse_tool_json
 
@@ -1092,3 +1093,51 @@ def test_data_url_size_counts_decoded_bytes(src: str, size: int | None) -> None:
 )
 def test_human_size(size: int, text: str) -> None:
     assert human_size(size) == text
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([1, 2.5, -3], True),
+        ([], True),
+        ([1.0, math.nan], False),
+        ([math.inf], False),
+        ([1, True], False),  # a bool is not a number here
+        ([1, None], False),
+        (["1"], False),
+        ([1e308, 1e308], False),  # finite, but the quick sum overflows: the slow path decides
+        ([10**400], False),  # too large for a float
+    ],
+)
+def test_the_quick_number_check(values: list[Any], expected: bool) -> None:
+    assert all_finite_numbers(values) is expected
+
+
+@pytest.mark.parametrize(
+    ("points", "expected"),
+    [
+        ([{"x": 1, "y": 2}, {"x": 3.5, "y": -4}], [{"x": 1, "y": 2}, {"x": 3.5, "y": -4}]),
+        ([{"x": 1, "y": 2, "label": "a"}], [{"x": 1, "y": 2, "label": "a"}]),
+        ([{"x": 1, "z": 2, "y": 3}], [{"x": 1, "y": 3}]),
+        ([[1, 2], {"x": 3, "y": 4}], [{"x": 1, "y": 2}, {"x": 3, "y": 4}]),
+        ([{"x": "a", "y": 1e308}, {"x": "b", "y": 1e308}], [{"x": "a", "y": 1e308}, {"x": "b", "y": 1e308}]),
+    ],
+)
+def test_scatter_points_quick_or_not_normalise_the_same(points: list[Any], expected: list[Any]) -> None:
+    shown = normalise(spec("chart_scatter"), {"series": [{"name": "s", "points": points}]})
+    assert shown.state == "value", shown.problem
+    assert shown.data["series"][0]["points"] == expected
+
+
+@pytest.mark.parametrize(
+    ("points", "words"),
+    [
+        ([{"x": 1, "y": True}], 'Expected a number for "y" of point 1'),
+        ([{"x": 1, "q": 2}], "point 1"),
+        ([{"x": 1, "y": "2"}], 'Expected a number for "y" of point 1'),
+    ],
+)
+def test_scatter_points_that_are_not_plain_are_named(points: list[Any], words: str) -> None:
+    shown = normalise(spec("chart_scatter"), {"series": [{"name": "s", "points": points}]})
+    assert shown.state == "problem"
+    assert words in (shown.problem or "")
