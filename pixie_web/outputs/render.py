@@ -57,9 +57,11 @@ def table_rows(rows: list[list[dict[str, Any]]]) -> Markup:
     for row in rows:
         cells = []
         for cell in row:
-            value = cell["value"]
-            number = "" if value is None else f' class="is-number" data-value="{escape(value)}"'
-            cells.append(f"<td{number}>{escape(cell['text'])}</td>")
+            value, text = cell["value"], escape(cell["text"])
+            if value is None:
+                cells.append(f"<td>{text}</td>")
+            else:  # a finite int or float (table.py): its repr is digits, '.', '-', 'e' and '+'
+                cells.append(f'<td class="is-number" data-value="{value!r}">{text}</td>')
         lines.append(f"      <tr>{''.join(cells)}</tr>\n")
     return Markup("".join(lines))
 
