@@ -68,7 +68,10 @@ def table_rows(rows: list[list[dict[str, Any]]]) -> Markup:
 
 def text_rows(rows: list[list[str]]) -> Markup:
     """A chart's or map's fallback table rows (already formatted text), as ``table_rows``."""
-    lines = (f"      <tr>{''.join(f'<td>{escape(cell)}</td>' for cell in row)}</tr>\n" for row in rows)
+    lines = [
+        f"      <tr><td>{'</td><td>'.join(map(escape, row))}</td></tr>\n" if row else "      <tr></tr>\n"
+        for row in rows
+    ]
     return Markup("".join(lines))
 
 
