@@ -49,7 +49,8 @@ class Keeper:
                 files.make_run_dir(folder)
         except OSError as exc:
             return folder, f"Pixie could not make the run's folder {folder}: {exc.strerror or exc}."
-        self._adopt(asyncio.create_task(self._refill_spares(), name="spare-folders"))
+        if self.spares.ready < self.spares.keep:  # usually: one was just taken
+            self._adopt(asyncio.create_task(self._refill_spares(), name="spare-folders"))
         return folder, None
 
     async def _refill_spares(self) -> None:
