@@ -260,3 +260,62 @@ def transition(runtime: Runtime, event: Event) -> Transition:
         case FilesChanged() if state in (State.BACKOFF, State.FATAL):
             return Transition(_move(runtime, State.STOPPED, attempts=0, retry_at=None))
     return Transition(runtime)
+
+
+# What a caller that needs the tool RUNNING does next. The supervisor loops over this while it
+# waits (sleeping, starting, or waiting for the next change); the decisions live here, apart
+# from the waiting, so each is a row in a table.
+
+
+class Next(StrEnum):
+    USE = "use"  # the tool is RUNNING
+    REFUSE = "refuse"  # it cannot be made to run now: ``message`` says why
+    PAUSE = "pause"  # wait ``delay`` seconds (a back-off), then ask again
+    START = "start"  # send a Start event: this is the caller's attempt
+    JOIN = "join"  # an attempt is under way: wait for it, and count it as the caller's own
+    WAIT = "wait"  # wait for the next change (a stop finishing, say)
+
+
+@dataclass(frozen=True)
+class StartStep:
+    next: Next
+    message: str = ""
+    delay: float = 0.0
+
+
+def start_step(
+    runtime: Runtime, *, name: str, attempted: bool, manual: bool, now: float, time_left: float
+) -> StartStep:
+    """The next step for a caller that needs ``name`` RUNNING within ``time_left`` seconds.
+
+    A caller makes at most one attempt (``attempted``: it started one, or joined one under way),
+    so a tool that fails to start fails that caller at once instead of being retried until the
+    deadline. ``manual`` (a person asked) may start a FATAL tool.
+    """
+    state = runtime.state
+    if state is State.RUNNING:
+        return StartStep(Next.USE)
+    settled = state in (State.STOPPED, State.BACKOFF, State.FATAL)
+    if attempted and settled:
+        return StartStep(Next.REFUSE, f"{name} could not start: {runtime.last_error or 'it was stopped'}")
+    if state is State.FATAL and not manual:
+        return StartStep(
+            Next.REFUSE,
+            f"{name} failed {runtime.attempts} times in a row, so Pixie stopped retrying. "
+            f"Last error: {runtime.last_error}. Fix the tool (any change to its files clears "
+            "this) or start it again.",
+        )
+    if settled:
+        delay = runtime.start_delay(now)
+        if delay <= 0:
+            return StartStep(Next.START)
+        if delay > time_left:
+            return StartStep(
+                Next.REFUSE,
+                f"{name} failed recently and may be started again in {delay:.1f} s. "
+                f"Last error: {runtime.last_error}",
+            )
+        return StartStep(Next.PAUSE, delay=delay)
+    if state in (State.PROVISIONING, State.STARTING):
+        return StartStep(Next.JOIN)
+    return StartStep(Next.WAIT)

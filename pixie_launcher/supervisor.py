@@ -203,35 +203,28 @@ class ToolSupervisor:
         deadline = time.monotonic() + timeout
         attempted = False
         while True:
-            runtime = self.runtime
-            state = runtime.state
-            if state is sm.State.RUNNING:
-                return runtime
-            if attempted and state in (sm.State.BACKOFF, sm.State.FATAL, sm.State.STOPPED):
-                raise tool_failed(f"{self.name} could not start: {runtime.last_error or 'it was stopped'}")
-            if state is sm.State.FATAL and not manual:
-                raise tool_failed(
-                    f"{self.name} failed {runtime.attempts} times in a row, so Pixie stopped retrying. "
-                    f"Last error: {runtime.last_error}. Fix the tool (any change to its files clears "
-                    "this) or start it again."
-                )
-            if state in (sm.State.PROVISIONING, sm.State.STARTING):
-                attempted = True
-            if state in (sm.State.STOPPED, sm.State.BACKOFF, sm.State.FATAL):
-                delay = runtime.start_delay(self.deps.clock())
-                if delay > 0:
-                    if time.monotonic() + delay > deadline:
-                        raise tool_failed(
-                            f"{self.name} failed recently and may be started again in {delay:.1f} s. "
-                            f"Last error: {runtime.last_error}"
-                        )
-                    await asyncio.sleep(delay)
-                    continue
+            step = sm.start_step(
+                self.runtime,
+                name=self.name,
+                attempted=attempted,
+                manual=manual,
+                now=self.deps.clock(),
+                time_left=deadline - time.monotonic(),
+            )
+            if step.next is sm.Next.USE:
+                return self.runtime
+            if step.next is sm.Next.REFUSE:
+                raise tool_failed(step.message)
+            if step.next is sm.Next.PAUSE:
+                await asyncio.sleep(step.delay)
+                continue
+            if step.next is sm.Next.START:
                 self.deps.before_start(self)
                 needs_env = self.environment.refresh() is not envs.EnvStatus.READY
                 self.apply(sm.Start(self.deps.clock(), needs_environment=needs_env, manual=manual))
                 attempted, manual = True, False
                 continue
+            attempted = attempted or step.next is sm.Next.JOIN
             await self.wait_for_change(deadline, "waiting for it to start")
 
     async def ensure_environment(self) -> None:

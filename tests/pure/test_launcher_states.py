@@ -16,6 +16,7 @@ from pixie_launcher.states import (
     Event,
     Exited,
     FilesChanged,
+    Next,
     Ready,
     Runtime,
     Spawned,
@@ -26,6 +27,7 @@ from pixie_launcher.states import (
     StopOverdue,
     Used,
     backoff_delay,
+    start_step,
     transition,
 )
 
@@ -192,3 +194,52 @@ def test_environment_failure_keeps_the_build_log() -> None:
 )
 def test_backoff_grows_and_is_capped(attempts: int, delay: float) -> None:
     assert backoff_delay(attempts) == delay
+
+
+# start_step: (state, attempted, manual, back-off left, time left) -> what the caller does next.
+LATER = replace(RUNTIMES[S.BACKOFF], retry_at=NOW + 4)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "attempted", "manual", "time_left", "expected"),
+    [
+        (RUNTIMES[S.RUNNING], False, False, 10, (Next.USE, 0.0)),
+        (RUNTIMES[S.RUNNING], True, False, 0, (Next.USE, 0.0)),
+        (RUNTIMES[S.STOPPED], False, False, 10, (Next.START, 0.0)),
+        (RUNTIMES[S.BACKOFF], False, False, 10, (Next.START, 0.0)),  # its back-off is over
+        (LATER, False, False, 10, (Next.PAUSE, 4.0)),
+        (LATER, False, False, 3, (Next.REFUSE, 0.0)),  # the back-off outlasts the deadline
+        (RUNTIMES[S.FATAL], False, False, 10, (Next.REFUSE, 0.0)),
+        (RUNTIMES[S.FATAL], False, True, 10, (Next.START, 0.0)),  # a person asked
+        (RUNTIMES[S.PROVISIONING], False, False, 10, (Next.JOIN, 0.0)),
+        (RUNTIMES[S.STARTING], False, False, 10, (Next.JOIN, 0.0)),
+        (RUNTIMES[S.STARTING], True, False, 10, (Next.JOIN, 0.0)),
+        (RUNTIMES[S.STOPPING], False, False, 10, (Next.WAIT, 0.0)),
+        # After its one attempt, a caller is told why it failed instead of trying again.
+        (RUNTIMES[S.STOPPED], True, False, 10, (Next.REFUSE, 0.0)),
+        (RUNTIMES[S.BACKOFF], True, False, 10, (Next.REFUSE, 0.0)),
+        (RUNTIMES[S.FATAL], True, True, 10, (Next.REFUSE, 0.0)),
+    ],
+)
+def test_start_step(
+    runtime: Runtime, attempted: bool, manual: bool, time_left: float, expected: tuple[Next, float]
+) -> None:
+    step = start_step(runtime, name="Demo", attempted=attempted, manual=manual, now=NOW, time_left=time_left)
+    assert (step.next, step.delay) == expected
+    assert (step.message != "") == (step.next is Next.REFUSE)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "attempted", "time_left", "words"),
+    [
+        (RUNTIMES[S.BACKOFF], True, 10, "Demo could not start: boom"),
+        (replace(RUNTIMES[S.STOPPED], last_error=None), True, 10, "Demo could not start: it was stopped"),
+        (RUNTIMES[S.FATAL], False, 10, f"Demo failed {MAX_ATTEMPTS} times in a row"),
+        (RUNTIMES[S.FATAL], False, 10, "Last error: boom. Fix the tool"),
+        (LATER, False, 3, "Demo failed recently and may be started again in 4.0 s. Last error: boom"),
+    ],
+)
+def test_a_refusal_says_why(runtime: Runtime, attempted: bool, time_left: float, words: str) -> None:
+    step = start_step(runtime, name="Demo", attempted=attempted, manual=False, now=NOW, time_left=time_left)
+    assert step.next is Next.REFUSE
+    assert words in step.message
