@@ -39,6 +39,7 @@ class Keeper:
         self.peers = peers
         self.spares = SpareFolders(settings.artefacts_dir)
         self._adopt = adopt  # keeps background work (the next spare folders) alive and stoppable
+        self._refill: asyncio.Task[None] | None = None
 
     def prepare_folder(self, tool_id: str, run_id: str) -> tuple[Path, str | None]:
         """The run's folder, made (private) for the tool to write in; with the sentence saying why
@@ -49,8 +50,9 @@ class Keeper:
                 files.make_run_dir(folder)
         except OSError as exc:
             return folder, f"Pixie could not make the run's folder {folder}: {exc.strerror or exc}."
-        if self.spares.ready < self.spares.keep:  # usually: one was just taken
-            self._adopt(asyncio.create_task(self._refill_spares(), name="spare-folders"))
+        if self.spares.wanted and (self._refill is None or self._refill.done()):
+            self._refill = asyncio.create_task(self._refill_spares(), name="spare-folders")
+            self._adopt(self._refill)
         return folder, None
 
     async def _refill_spares(self) -> None:

@@ -4,7 +4,8 @@ Every run gets a private folder before its tool is called. On the machine Pixie 
 ``mkdir`` costs 0.5 to 1.5 ms of kernel time (ext4 allocates and fills a block for the new
 directory), while renaming an empty folder costs a tenth of that. So a few empty private folders
 wait in ``<artefacts>/.spare/`` (no tool id starts with a dot), a run's folder is one of them
-renamed into place, and new ones are made on a worker thread once the run's answer is sent.
+renamed into place, and new ones are made on a worker thread once the run's answer is sent,
+several at a time when half are used (one thread hop per few runs rather than one per run).
 With none ready, the folder is made directly, as before.
 
 Only this web process uses the folder (one per data directory, by lock), so what a previous one
@@ -19,7 +20,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-KEEP = 2  # runs start one at a time per request; two covers a burst of a page and a script
+KEEP = 8  # empty folders cost an inode each; eight cover a burst of runs from a page and a script
 
 
 class SpareFolders:
@@ -51,6 +52,11 @@ class SpareFolders:
     @property
     def ready(self) -> int:
         return len(self._ready)
+
+    @property
+    def wanted(self) -> bool:
+        """Whether a refill is due: half the spares are used."""
+        return len(self._ready) <= self.keep // 2
 
     async def refill(self) -> None:
         """Make spares until ``keep`` are ready, on a worker thread (one refill at a time)."""

@@ -100,5 +100,12 @@ async def test_the_keeper_gives_runs_spare_folders_and_makes_more_after_the_answ
     assert second.parent == first.parent
     assert mode(second) == 0o700
     assert keeper.spares.ready == KEEP - 1  # it was a spare, renamed into place
+    assert len(background) == 1  # no refill for one missing spare: they are made in batches
+    for number in range(KEEP // 2 - 1):
+        keeper.prepare_folder("tool", f"{number:032x}")
+    assert keeper.spares.ready == KEEP // 2
+    assert len(background) == 2  # half are used: one refill makes them all again
+    keeper.prepare_folder("tool", "c" * 32)
+    assert len(background) == 2  # that refill is still to run: none more is scheduled
     await asyncio.gather(*background)
     assert keeper.spares.ready == KEEP
