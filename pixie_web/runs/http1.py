@@ -30,12 +30,6 @@ class Head:
     chunked: bool
     keep_alive: bool
 
-    def header(self, name: bytes) -> bytes | None:
-        for key, value in self.headers:
-            if key == name:
-                return value
-        return None
-
 
 @dataclass(frozen=True)
 class Answer:
