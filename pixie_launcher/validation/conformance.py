@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pixie_launcher.validation.shapes import shape_problems
-from pixie_launcher.validation.shapes.base import brief, kind
 from shared.toolspec import OutputSpec, ToolSpec
+from shared.toolspec.wording import brief, kind
 
 Status = Literal["pass", "warn", "fail"]
 

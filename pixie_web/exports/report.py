@@ -21,13 +21,12 @@ from pixie_web.exports.names import ZipNames
 from pixie_web.exports.svg import DRAWN, render_chart
 from pixie_web.exports.svg_more import MORE_DRAWN, render_more
 from pixie_web.exports.zipstream import Asset
-from pixie_web.outputs.charts import CHART_NAMES
 from pixie_web.outputs.fallback import cell, tabulate
 from pixie_web.outputs.normalise import normalise
 from pixie_web.outputs.shape import Shown
 from shared.toolspec import OutputSpec, ToolSpec
+from shared.toolspec.wording import OUTPUT_NAMES
 
-GRAPH_NAMES = {"chart_sankey": "a Sankey diagram", "chart_treemap": "a treemap", "chart_network": "a network"}
 TABLE_ROWS = 50
 """Rows of a table shown in the report; the whole table is in a CSV beside it."""
 INPUT_TEXT_MAX = 500
@@ -206,7 +205,7 @@ class Report:
             yield Asset(name, drawing.encode())
             self._add(mdtext.image(spec.label, name), "")
         else:
-            what = {**CHART_NAMES, **GRAPH_NAMES}.get(shown.type, "a map")
+            what = OUTPUT_NAMES.get(shown.type, "this output")
             self._add(f"_The report has no picture of {what}; its data follows._", "")
             summary = tabulate(shown.type, data)
             if summary is not None:

@@ -16,30 +16,16 @@ from pixie_web.outputs.shape import (
     Problem,
     all_finite_numbers,
     all_strings,
-    brief,
     colour,
     expect_list,
     first,
     is_number,
-    kind,
     label,
     number,
     number_or_gap,
 )
 from shared.toolspec import OutputSpec
-
-CHART_NAMES = {
-    "chart_line": "a line chart",
-    "chart_area": "an area chart",
-    "chart_bar": "a bar chart",
-    "chart_scatter": "a scatter chart",
-    "chart_pie": "a pie chart",
-    "chart_histogram": "a histogram",
-    "chart_boxplot": "a box plot",
-    "chart_heatmap": "a heatmap",
-    "chart_candlestick": "a candlestick chart",
-    "chart_radar": "a radar chart",
-}
+from shared.toolspec.wording import OUTPUT_NAMES, brief, kind
 
 
 def need(
@@ -78,7 +64,7 @@ def _x_value(value: object, where: str) -> str | int | float:
 def xy(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """Line, area and bar: ``{"series": [{"name", "x", "y"}]}``, plus ``"axes"`` for line and area
     (``{"x_label", "y_label", "log_x", "log_y"}`` from the spec)."""
-    what = CHART_NAMES[spec.type]
+    what = OUTPUT_NAMES[spec.type]
     chart = need(value, ("series",), what, optional=("x",))
     shared_x = chart.get("x")
     plain_x: list[Any] | None = None  # the shared "x" once checked: series usually share one
@@ -155,7 +141,7 @@ def _plain_points(raw: list[Any]) -> bool:
 
 def scatter(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"series": [{"name", "points": [{"x", "y", "label"?, "size"?, "colour"?}]}]}``."""
-    what = CHART_NAMES["chart_scatter"]
+    what = OUTPUT_NAMES["chart_scatter"]
     chart = need(value, ("series",), what)
     series = []
     for index, (where, item) in enumerate(_series(chart, what)):
@@ -177,7 +163,7 @@ def scatter(spec: OutputSpec, value: Any) -> dict[str, Any]:
 
 def pie(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"slices": [{"label", "value"}], "donut"}``; values are numbers of 0 or more."""
-    chart = need(value, ("slices",), CHART_NAMES["chart_pie"])
+    chart = need(value, ("slices",), OUTPUT_NAMES["chart_pie"])
     raw = chart["slices"]
     entries = list(raw.items()) if isinstance(raw, Mapping) else expect_list(raw, '"slices" of the pie chart')
     slices = []
@@ -209,7 +195,7 @@ def histogram(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"values": [number], "bins": int | None}`` (None: the client picks the bins)."""
     if isinstance(value, list | tuple):
         value = {"values": value}
-    chart = need(value, ("values",), CHART_NAMES["chart_histogram"])
+    chart = need(value, ("values",), OUTPUT_NAMES["chart_histogram"])
     bins = chart.get("bins")
     if bins is not None and not (isinstance(bins, int) and not isinstance(bins, bool) and bins >= 1):
         raise Problem(
@@ -220,7 +206,7 @@ def histogram(spec: OutputSpec, value: Any) -> dict[str, Any]:
 
 def boxplot(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"series": [{"name", "values": [number]}]}``; ``y`` is read where ``values`` is missing."""
-    what = CHART_NAMES["chart_boxplot"]
+    what = OUTPUT_NAMES["chart_boxplot"]
     chart = need(value, ("series",), what)
     return {
         "series": [
@@ -244,7 +230,7 @@ def heatmap(spec: OutputSpec, value: Any) -> dict[str, Any]:
 
     ``x``/``y`` are read as the label lists when ``x_labels``/``y_labels`` are missing.
     """
-    chart = need(value, ("z",), CHART_NAMES["chart_heatmap"])
+    chart = need(value, ("z",), OUTPUT_NAMES["chart_heatmap"])
     rows = expect_list(chart["z"], '"z" of the heatmap')
     z: list[list[int | float | None]] = []
     for i, row in enumerate(rows):
@@ -266,7 +252,7 @@ def candlestick(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"points": [{"t", "open", "high", "low", "close"}]}``; ``t`` may come as time/date/x."""
     if isinstance(value, list | tuple):
         value = {"points": value}
-    chart = need(value, ("points",), CHART_NAMES["chart_candlestick"])
+    chart = need(value, ("points",), OUTPUT_NAMES["chart_candlestick"])
     points = []
     for j, item in enumerate(expect_list(chart["points"], '"points" of the candlestick chart')):
         stamp = first(item, "t", "time", "date", "x") if isinstance(item, Mapping) else None
@@ -286,7 +272,7 @@ def candlestick(spec: OutputSpec, value: Any) -> dict[str, Any]:
 
 def radar(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"axes": [str], "series": [{"name", "values": [number | None]}]}``, one value per axis."""
-    what = CHART_NAMES["chart_radar"]
+    what = OUTPUT_NAMES["chart_radar"]
     chart = need(value, ("axes", "series"), what)
     axes = [
         label(a, f"Axis {i + 1}")

@@ -12,13 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pixie_web.outputs.charts import need
-from pixie_web.outputs.shape import Problem, brief, colour, expect_list, first, is_number, kind, label, number
-
-GRAPH_NAMES = {
-    "chart_sankey": "a Sankey diagram",
-    "chart_treemap": "a treemap",
-    "chart_network": "a network chart",
-}
+from pixie_web.outputs.shape import Problem, colour, expect_list, first, is_number, label, number
+from shared.toolspec.wording import OUTPUT_NAMES, brief, kind
 
 
 def _nodes(raw: object, what: str) -> list[dict[str, Any]]:
@@ -81,7 +76,7 @@ def _links(
 
 def sankey(spec: object, value: Any) -> dict[str, Any]:
     """``{"nodes": [{"id", "label"}], "links": [{"source": id, "target": id, "value"}]}``."""
-    what = GRAPH_NAMES["chart_sankey"]
+    what = OUTPUT_NAMES["chart_sankey"]
     chart = need(value, ("nodes", "links"), what)
     nodes = _nodes(chart["nodes"], what)
     return {"nodes": nodes, "links": _links(chart["links"], nodes, what, "link", weighted=True)}
@@ -90,7 +85,7 @@ def sankey(spec: object, value: Any) -> dict[str, Any]:
 def network(spec: object, value: Any) -> dict[str, Any]:
     """``{"nodes": [{"id", "label"}], "edges": [{"source": id, "target": id}]}``; ``links`` is
     read where ``edges`` is missing. Positions are left to the client's layout."""
-    what = GRAPH_NAMES["chart_network"]
+    what = OUTPUT_NAMES["chart_network"]
     if isinstance(value, Mapping) and "edges" not in value and "links" in value:
         value = {**value, "edges": value["links"]}
     chart = need(value, ("nodes", "edges"), what)
@@ -101,7 +96,7 @@ def network(spec: object, value: Any) -> dict[str, Any]:
 def treemap(spec: object, value: Any) -> dict[str, Any]:
     """``{"nodes": [{"id", "label", "parent", "value"}]}``; ``parent`` is "" for a top-level node
     and ``value`` may be None for a node whose size is the sum of its children."""
-    what = GRAPH_NAMES["chart_treemap"]
+    what = OUTPUT_NAMES["chart_treemap"]
     if isinstance(value, list | tuple):
         value = {"nodes": value}
     chart = need(value, ("nodes",), what)

@@ -13,27 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from pixie_web.outputs.charts import need
-from pixie_web.outputs.shape import (
-    Problem,
-    brief,
-    colour,
-    expect_list,
-    first,
-    is_number,
-    jsonable,
-    kind,
-    label,
-    number,
-)
+from pixie_web.outputs.shape import Problem, colour, expect_list, first, is_number, jsonable, label, number
 from shared.toolspec import OutputSpec
-
-MAP_NAMES = {
-    "map_points": "a points map",
-    "map_heatmap": "a heat map",
-    "map_choropleth": "a choropleth map",
-    "map_polygons": "a polygons map",
-    "map_route": "a route map",
-}
+from shared.toolspec.wording import OUTPUT_NAMES, brief, kind
 
 
 def _lat_lng(item: object, where: str) -> tuple[Mapping[str, Any], float, float]:
@@ -85,7 +67,7 @@ def _listed(value: object, field: str) -> object:
 
 def points(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"points": [{"lat", "lng", "label"?, "colour"?, "size"?}], "view"}``."""
-    what = MAP_NAMES["map_points"]
+    what = OUTPUT_NAMES["map_points"]
     chart = need(_listed(value, "points"), ("points",), what)
     found = []
     for extra, point in _points(chart, what):
@@ -101,7 +83,7 @@ def points(spec: OutputSpec, value: Any) -> dict[str, Any]:
 
 def heatmap(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"points": [{"lat", "lng", "weight"}], "radius", "blur", "view"}``; weight defaults to 1."""
-    what = MAP_NAMES["map_heatmap"]
+    what = OUTPUT_NAMES["map_heatmap"]
     chart = need(_listed(value, "points"), ("points",), what)
     found = []
     for j, (extra, point) in enumerate(_points(chart, what)):
@@ -119,7 +101,7 @@ def heatmap(spec: OutputSpec, value: Any) -> dict[str, Any]:
 
 def route(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"points": [{"lat", "lng", "label"?}], "view"}`` in travel order."""
-    what = MAP_NAMES["map_route"]
+    what = OUTPUT_NAMES["map_route"]
     chart = need(_listed(value, "points"), ("points",), what)
     found = []
     for extra, point in _points(chart, what):
@@ -131,7 +113,7 @@ def route(spec: OutputSpec, value: Any) -> dict[str, Any]:
 
 def polygons(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"polygons": [{"coords": [[lat, lng]], "label"?, "colour"?}], "view"}``."""
-    what = MAP_NAMES["map_polygons"]
+    what = OUTPUT_NAMES["map_polygons"]
     chart = need(_listed(value, "polygons"), ("polygons",), what)
     shapes = []
     for i, item in enumerate(expect_list(chart["polygons"], f'"polygons" of {what}')):
@@ -170,7 +152,7 @@ def choropleth(spec: OutputSpec, value: Any) -> dict[str, Any]:
     ``geojson`` may also be a list of features or one feature; ``values`` may also be a list of
     ``{"id", "value"}``. ``min``/``max`` default to the range of the values.
     """
-    what = MAP_NAMES["map_choropleth"]
+    what = OUTPUT_NAMES["map_choropleth"]
     chart = need(value, ("geojson", "values"), what)
     geo = chart["geojson"]
     if isinstance(geo, list | tuple):

@@ -15,8 +15,9 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from pixie_web.outputs.numbers import human_size
-from pixie_web.outputs.shape import Problem, brief, expect_list, kind, label
+from pixie_web.outputs.shape import Problem, expect_list, label
 from shared.toolspec import OutputSpec
+from shared.toolspec.wording import brief, kind
 
 SOURCE_FIELDS = ("url", "data", "value", "src")
 """The wrapper fields a media value may use for its address, in the order they are read."""

@@ -19,7 +19,6 @@ from markupsafe import Markup, escape
 
 from pixie_web.outputs.fallback import tabulate
 from pixie_web.outputs.layout import group_outputs
-from pixie_web.outputs.maps import MAP_NAMES
 from pixie_web.outputs.normalise import normalise
 from pixie_web.outputs.shape import Shown, jsonable
 from shared import jsonio
@@ -132,7 +131,7 @@ def _card(spec: OutputSpec, shown: Shown, empty_text: str, *, oob: bool = False)
         spec=spec,
         data=shown.data,
         fallback=tabulate(shown.type, shown.data),
-        figure_class="map" if shown.type in MAP_NAMES else "chart",
+        figure_class="map" if shown.type.startswith("map_") else "chart",
     )
     before, after = _frame(spec, oob)
     return Markup(before + body + after)

@@ -13,9 +13,10 @@ from typing import Any
 
 from pixie_web.outputs.markdown import render_markdown
 from pixie_web.outputs.numbers import format_value
-from pixie_web.outputs.shape import Problem, brief, is_number, kind
+from pixie_web.outputs.shape import Problem, is_number
 from shared.toolspec import OutputSpec
 from shared.toolspec.catalogue import NUMBER_FORMATS
+from shared.toolspec.wording import brief, kind
 
 WRAPPERS = ("value", "text")
 _TRUE_WORDS = frozenset({"true", "yes", "1", "y", "on"})

@@ -8,12 +8,13 @@ helpers everywhere so that they read alike ("Expected ..., got a list.").
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from shared.toolspec.wording import brief, kind
 
 State = Literal["value", "empty", "problem"]
 
@@ -35,35 +36,6 @@ class Shown:
 
 class Problem(Exception):
     """A value of the wrong shape; ``str(problem)`` is the sentence shown on the card."""
-
-
-def kind(value: object) -> str:
-    """The JSON kind of a value, worded for a sentence: "a list", "an object", "null"."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
-
-
-def brief(value: object, limit: int = 40) -> str:
-    """A short JSON rendering of a value for a problem sentence; long data URLs are cut."""
-    if isinstance(value, float) and not math.isfinite(value):
-        text = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    else:
-        try:
-            text = json.dumps(value, ensure_ascii=False, default=repr)
-        except ValueError:
-            text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def expect_list(value: object, where: str) -> list[Any]:

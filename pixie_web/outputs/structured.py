@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from pixie_web.outputs.numbers import format_plain
-from pixie_web.outputs.shape import Problem, brief, colour, display, first, is_number, kind, label
+from pixie_web.outputs.shape import Problem, colour, display, first, is_number, label
 from pixie_web.outputs.table import format_date
 from shared.toolspec import OutputSpec
+from shared.toolspec.wording import OUTPUT_NAMES, brief, kind
 
 MAX_TREE_DEPTH = 64
 """Deeper trees are refused: nobody reads them, and rendering them recursively risks the stack."""
@@ -79,7 +80,7 @@ def log(spec: OutputSpec, value: Any) -> dict[str, Any]:
     elif isinstance(value, Mapping) and isinstance(value.get("lines"), str):
         value = value["lines"].splitlines()
     lines = []
-    for index, line in enumerate(_items(value, "lines", "a log")):
+    for index, line in enumerate(_items(value, "lines", OUTPUT_NAMES["log"])):
         if isinstance(line, str):
             lines.append({"t": None, "level": "info", "message": line})
         elif isinstance(line, Mapping):
@@ -144,7 +145,7 @@ def tree(spec: OutputSpec, value: Any) -> dict[str, Any]:
 def timeline(spec: OutputSpec, value: Any) -> dict[str, Any]:
     """``{"events": [{"t", "title", "description"}]}`` in the order given (``t`` may be None)."""
     events = []
-    for index, event in enumerate(_items(value, "events", "a timeline")):
+    for index, event in enumerate(_items(value, "events", OUTPUT_NAMES["timeline"])):
         if isinstance(event, str):
             event = {"title": event}
         if not isinstance(event, Mapping):
@@ -182,7 +183,7 @@ def gantt(spec: OutputSpec, value: Any) -> dict[str, Any]:
     "label", "colour"}]}``; ``start``/``end`` are kept as given (numbers or ISO strings)."""
     tasks: list[dict[str, Any]] = []
     axis: str | None = None
-    for index, task in enumerate(_items(value, "tasks", "a Gantt chart")):
+    for index, task in enumerate(_items(value, "tasks", OUTPUT_NAMES["gantt"])):
         if not isinstance(task, Mapping):
             raise Problem(f"Expected task {index + 1} of the Gantt chart to be an object, got {kind(task)}.")
         name = label(first(task, "name", "label", "title", "id"), f"Task {index + 1}")

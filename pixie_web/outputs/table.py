@@ -14,8 +14,9 @@ from datetime import date, datetime
 from typing import Any
 
 from pixie_web.outputs.numbers import format_value
-from pixie_web.outputs.shape import Problem, display, expect_list, is_number, kind, label
+from pixie_web.outputs.shape import Problem, display, expect_list, is_number, label
 from shared.toolspec import OutputSpec
+from shared.toolspec.wording import kind
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NUMBER_FORMATS = {

@@ -10,12 +10,12 @@ null, NaN or an infinity.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeGuard
 
 from shared.toolspec import OutputSpec
+from shared.toolspec.wording import brief, kind
 
 
 class Found:
@@ -31,35 +31,6 @@ class Found:
 
 Check = Callable[[OutputSpec, Any, Found], None]
 """Adds a problem to ``Found`` for each way the value differs from what its type can show."""
-
-
-def kind(value: object) -> str:
-    """The JSON kind of a value, worded for a sentence: "a list", "an object", "null"."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
-
-
-def brief(value: object, limit: int = 40) -> str:
-    """A short JSON rendering of a value, cut to ``limit`` characters."""
-    if isinstance(value, float) and not math.isfinite(value):
-        text = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    else:
-        try:
-            text = json.dumps(value, ensure_ascii=False, default=repr)
-        except (ValueError, RecursionError):
-            text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def got(value: object) -> str:

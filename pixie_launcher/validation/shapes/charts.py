@@ -26,19 +26,7 @@ from pixie_launcher.validation.shapes.base import (
     numbers,
 )
 from shared.toolspec import OutputSpec
-
-CHART_NAMES = {
-    "chart_line": "a line chart",
-    "chart_area": "an area chart",
-    "chart_bar": "a bar chart",
-    "chart_scatter": "a scatter chart",
-    "chart_pie": "a pie chart",
-    "chart_histogram": "a histogram",
-    "chart_boxplot": "a box plot",
-    "chart_heatmap": "a heatmap",
-    "chart_candlestick": "a candlestick chart",
-    "chart_radar": "a radar chart",
-}
+from shared.toolspec.wording import OUTPUT_NAMES
 
 
 def series_items(chart: Mapping[str, Any], found: Found) -> list[tuple[str, Mapping[str, Any]]]:
@@ -65,7 +53,7 @@ def _lengths(where: str, ys: list[Any], xs: list[Any], found: Found) -> None:
 
 def xy(spec: OutputSpec, value: Any, found: Found) -> None:
     """``{"x": [...], "series": [{"name", "y": [...]}]}``; a series' own ``x`` replaces the shared one."""
-    chart = need(value, ("series",), CHART_NAMES[spec.type], found)
+    chart = need(value, ("series",), OUTPUT_NAMES[spec.type], found)
     if chart is None:
         return
     shared_x = chart.get("x")
@@ -99,7 +87,7 @@ def _point(item: object, where: str, found: Found) -> None:
 
 def scatter(spec: OutputSpec, value: Any, found: Found) -> None:
     """Series of ``points`` (``{"x", "y"}`` objects or ``[x, y]`` lists), or of parallel ``x``/``y``."""
-    chart = need(value, ("series",), CHART_NAMES["chart_scatter"], found)
+    chart = need(value, ("series",), OUTPUT_NAMES["chart_scatter"], found)
     if chart is None:
         return
     for where, item in series_items(chart, found):
@@ -118,7 +106,7 @@ def scatter(spec: OutputSpec, value: Any, found: Found) -> None:
 
 def pie(spec: OutputSpec, value: Any, found: Found) -> None:
     """Slices as ``[{"label", "value"}]``, ``[[label, value]]`` or ``{label: value}``; values >= 0."""
-    chart = need(value, ("slices",), CHART_NAMES["chart_pie"], found)
+    chart = need(value, ("slices",), OUTPUT_NAMES["chart_pie"], found)
     if chart is None:
         return
     raw = chart["slices"]
@@ -135,7 +123,9 @@ def pie(spec: OutputSpec, value: Any, found: Found) -> None:
 
 def histogram(spec: OutputSpec, value: Any, found: Found) -> None:
     """``{"values": [...], "bins"?}`` or the bare list of values."""
-    chart = need({"values": value} if is_list(value) else value, ("values",), "a histogram", found)
+    chart = need(
+        {"values": value} if is_list(value) else value, ("values",), OUTPUT_NAMES["chart_histogram"], found
+    )
     if chart is None:
         return
     bins = chart.get("bins")
@@ -147,7 +137,7 @@ def histogram(spec: OutputSpec, value: Any, found: Found) -> None:
 
 
 def boxplot(spec: OutputSpec, value: Any, found: Found) -> None:
-    chart = need(value, ("series",), CHART_NAMES["chart_boxplot"], found)
+    chart = need(value, ("series",), OUTPUT_NAMES["chart_boxplot"], found)
     if chart is None:
         return
     for where, item in series_items(chart, found):
@@ -168,7 +158,7 @@ def _labels(chart: Mapping[str, Any], names: tuple[str, str], count: int, noun: 
 
 def heatmap(spec: OutputSpec, value: Any, found: Found) -> None:
     """``{"z": [[...]], "x_labels"?, "y_labels"?}``: equal-length rows, one label per column/row."""
-    chart = need(value, ("z",), CHART_NAMES["chart_heatmap"], found)
+    chart = need(value, ("z",), OUTPUT_NAMES["chart_heatmap"], found)
     if chart is None:
         return
     rows = a_list(chart["z"], "z", found)
@@ -190,7 +180,9 @@ def heatmap(spec: OutputSpec, value: Any, found: Found) -> None:
 
 def candlestick(spec: OutputSpec, value: Any, found: Found) -> None:
     """Points ``{"t", "open", "high", "low", "close"}`` (``t`` may be time, date or x)."""
-    chart = need({"points": value} if is_list(value) else value, ("points",), "a candlestick chart", found)
+    chart = need(
+        {"points": value} if is_list(value) else value, ("points",), OUTPUT_NAMES["chart_candlestick"], found
+    )
     if chart is None:
         return
     for index, item in enumerate(a_list(chart["points"], "points", found) or ()):
@@ -208,7 +200,7 @@ def candlestick(spec: OutputSpec, value: Any, found: Found) -> None:
 
 def radar(spec: OutputSpec, value: Any, found: Found) -> None:
     """``{"axes": [...], "series": [{"name", "values": [...]}]}`` with one value per axis."""
-    chart = need(value, ("axes", "series"), CHART_NAMES["chart_radar"], found)
+    chart = need(value, ("axes", "series"), OUTPUT_NAMES["chart_radar"], found)
     if chart is None:
         return
     axes = a_list(chart["axes"], "axes", found)

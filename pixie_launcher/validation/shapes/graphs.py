@@ -18,7 +18,6 @@ from pixie_launcher.validation.shapes.base import (
     Found,
     a_list,
     at,
-    brief,
     field,
     first,
     got,
@@ -29,6 +28,7 @@ from pixie_launcher.validation.shapes.base import (
     text_of,
 )
 from shared.toolspec import OutputSpec
+from shared.toolspec.wording import OUTPUT_NAMES, brief
 
 
 def node_ids(raw: object, found: Found) -> list[str] | None:
@@ -84,7 +84,7 @@ def links(raw: object, ids: list[str] | None, name: str, found: Found, *, weight
 
 
 def sankey(spec: OutputSpec, value: Any, found: Found) -> None:
-    chart = need(value, ("nodes", "links"), "a Sankey diagram", found)
+    chart = need(value, ("nodes", "links"), OUTPUT_NAMES["chart_sankey"], found)
     if chart is not None:
         links(chart["links"], node_ids(chart["nodes"], found), "links", found, weighted=True)
 
@@ -92,7 +92,7 @@ def sankey(spec: OutputSpec, value: Any, found: Found) -> None:
 def network(spec: OutputSpec, value: Any, found: Found) -> None:
     """``{"nodes", "edges"}``; ``links`` stands in for ``edges`` when there is no ``edges``."""
     name = "links" if isinstance(value, Mapping) and "edges" not in value and "links" in value else "edges"
-    chart = need(value, ("nodes", name), "a network chart", found)
+    chart = need(value, ("nodes", name), OUTPUT_NAMES["chart_network"], found)
     if chart is not None:
         links(chart[name], node_ids(chart["nodes"], found), name, found, weighted=False)
 
@@ -100,7 +100,9 @@ def network(spec: OutputSpec, value: Any, found: Found) -> None:
 def treemap(spec: OutputSpec, value: Any, found: Found) -> None:
     """``{"nodes": [{"id", "parent"?, "value"?}]}`` or the bare list: parents must be nodes, and a
     value, when given, a number of 0 or more (null: the sum of the node's children)."""
-    chart = need({"nodes": value} if is_list(value) else value, ("nodes",), "a treemap", found)
+    chart = need(
+        {"nodes": value} if is_list(value) else value, ("nodes",), OUTPUT_NAMES["chart_treemap"], found
+    )
     if chart is None:
         return
     ids = node_ids(chart["nodes"], found)

@@ -15,7 +15,6 @@ from pixie_launcher.validation.shapes.base import (
     Found,
     a_list,
     at,
-    brief,
     field,
     first,
     got,
@@ -24,6 +23,7 @@ from pixie_launcher.validation.shapes.base import (
     number_at,
 )
 from shared.toolspec import OutputSpec
+from shared.toolspec.wording import OUTPUT_NAMES, brief
 
 
 def position(item: object, where: str, found: Found) -> Mapping[str, Any] | None:
@@ -85,23 +85,23 @@ def _points(spec: OutputSpec, value: Any, what: str, found: Found) -> list[tuple
 
 def points(spec: OutputSpec, value: Any, found: Found) -> None:
     """``{"points": [{"lat", "lng", "label"?, "colour"?, "size"?}]}`` or the bare list."""
-    _points(spec, value, "a points map", found)
+    _points(spec, value, OUTPUT_NAMES["map_points"], found)
 
 
 def route(spec: OutputSpec, value: Any, found: Found) -> None:
-    _points(spec, value, "a route map", found)
+    _points(spec, value, OUTPUT_NAMES["map_route"], found)
 
 
 def heatmap(spec: OutputSpec, value: Any, found: Found) -> None:
     """Points with an optional numeric ``weight`` (third item of a ``[lat, lng, weight]`` list)."""
-    for where, extra in _points(spec, value, "a heat map", found):
+    for where, extra in _points(spec, value, OUTPUT_NAMES["map_heatmap"], found):
         if extra.get("weight") is not None:
             number_at(extra["weight"], field(where, "weight"), found)
 
 
 def polygons(spec: OutputSpec, value: Any, found: Found) -> None:
     """``{"polygons": [{"coords": [[lat, lng], ...]}]}`` (or bare vertex lists), 3+ vertices each."""
-    chart = _chart(value, "polygons", "a polygons map", found)
+    chart = _chart(value, "polygons", OUTPUT_NAMES["map_polygons"], found)
     if chart is None:
         return
     _view(spec, chart, found)
@@ -124,7 +124,7 @@ def polygons(spec: OutputSpec, value: Any, found: Found) -> None:
 def choropleth(spec: OutputSpec, value: Any, found: Found) -> None:
     """``{"geojson": FeatureCollection | [features] | Feature, "values": {id: number} | [{"id",
     "value"}]}``; a null value leaves its feature uncoloured."""
-    chart = need(value, ("geojson", "values"), "a choropleth map", found)
+    chart = need(value, ("geojson", "values"), OUTPUT_NAMES["map_choropleth"], found)
     if chart is None:
         return
     geo = chart["geojson"]

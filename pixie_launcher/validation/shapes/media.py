@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pixie_launcher.validation.shapes.base import Found, a_list, at, brief, got, is_list
+from pixie_launcher.validation.shapes.base import Found, a_list, at, got, is_list
 from shared.toolspec import OutputSpec
+from shared.toolspec.wording import brief
 
 SOURCE_FIELDS = ("url", "data", "value", "src")
 _EXTERNAL = ("http://", "https://", "//")

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pixie_launcher.validation.shapes.base import Found, got, is_number, kind
+from pixie_launcher.validation.shapes.base import Found, got, is_number
 from shared.toolspec import OutputSpec
+from shared.toolspec.wording import kind
 
 WRAPPERS = ("value", "text")
 TRUE_WORDS = frozenset({"true", "yes", "1", "y", "on"})

@@ -13,18 +13,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pixie_launcher.validation.shapes.base import (
-    Found,
-    a_list,
-    at,
-    brief,
-    field,
-    got,
-    is_list,
-    is_number,
-    kind,
-)
+from pixie_launcher.validation.shapes.base import Found, a_list, at, field, got, is_list, is_number
 from shared.toolspec import OutputSpec
+from shared.toolspec.wording import OUTPUT_NAMES, brief, kind
 
 MAX_TREE_DEPTH = 64
 """As deep as the dashboard draws a tree; deeper ones are refused there, so here too."""
@@ -90,7 +81,7 @@ def log(spec: OutputSpec, value: Any, found: Found) -> None:
     ``"lines"`` string is split into lines."""
     if isinstance(value, str) or (isinstance(value, Mapping) and isinstance(value.get("lines"), str)):
         return
-    path, lines = _items(value, "lines", "a log", found)
+    path, lines = _items(value, "lines", OUTPUT_NAMES["log"], found)
     for index, line in enumerate(lines or ()):
         if not isinstance(line, str | Mapping):
             found.add(at(path, index), f'must be a string or an object with "message", {got(line)}')
@@ -150,7 +141,7 @@ def tree(spec: OutputSpec, value: Any, found: Found) -> None:
 
 
 def timeline(spec: OutputSpec, value: Any, found: Found) -> None:
-    path, events = _items(value, "events", "a timeline", found)
+    path, events = _items(value, "events", OUTPUT_NAMES["timeline"], found)
     for index, event in enumerate(events or ()):
         if not isinstance(event, str | Mapping):
             found.add(at(path, index), f'must be an object with "t" and "title", {got(event)}')
@@ -172,7 +163,7 @@ def _moment(value: object) -> tuple[str, float] | None:
 def gantt(spec: OutputSpec, value: Any, found: Found) -> None:
     """Tasks whose ``start`` and ``end`` are both numbers or both ISO dates, the same kind for
     every task, and that do not end before they start."""
-    path, tasks = _items(value, "tasks", "a Gantt chart", found)
+    path, tasks = _items(value, "tasks", OUTPUT_NAMES["gantt"], found)
     axis: str | None = None
     for index, task in enumerate(tasks or ()):
         where = at(path, index)
