@@ -17,6 +17,7 @@ from pixie_web.errors import api_error
 from pixie_web.json_body import BodyProblem, json_object, wire_problem
 from pixie_web.organisation import Workspace
 from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.responses import no_content
 from shared.wire import WireError
 
 blueprint = Blueprint("api_workspaces", __name__)
@@ -77,7 +78,7 @@ async def update_workspace(workspace_id: int) -> Response:
 async def delete_workspace(workspace_id: int) -> Response:
     """Its memberships go with it; if the sidebar showed it, the sidebar shows all tools again."""
     await state().shell.change("workspaces.delete", {"id": workspace_id})
-    return Response(status=204)
+    return no_content()
 
 
 @blueprint.post("/api/workspaces/<int:workspace_id>/tools/<tool_id>")
@@ -88,7 +89,7 @@ async def add_tool(workspace_id: int, tool_id: str) -> Response:
     if record is None:
         return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
     await state().shell.change("workspaces.add_tool", {"id": workspace_id, "tool_id": record["id"]})
-    return Response(status=204)
+    return no_content()
 
 
 @blueprint.delete("/api/workspaces/<int:workspace_id>/tools/<tool_id>")
@@ -103,7 +104,7 @@ async def remove_tool(workspace_id: int, tool_id: str) -> Response:
     if record is None and member not in workspace.tool_ids:
         return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
     await state().shell.change("workspaces.remove_tool", {"id": workspace_id, "tool_id": member})
-    return Response(status=204)
+    return no_content()
 
 
 def _active_json(workspace: Workspace | None) -> dict[str, Any]:

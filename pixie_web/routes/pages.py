@@ -10,6 +10,7 @@ from quart.typing import ResponseReturnValue
 from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.responses import no_content
 
 blueprint = Blueprint("pages", __name__)
 
@@ -49,6 +50,6 @@ async def tools_changed() -> Response | str:
     """204 while the sidebar the page shows (``v``) is current; else the new tool list."""
     sidebar = await state().shell.sidebar()
     if request.args.get("v") == sidebar.version:
-        return Response(status=204)
+        return no_content()
     active = request.args.get("active") or None
     return await render_template("shell/tool_nav.html", sidebar=sidebar, active_tool_id=active)

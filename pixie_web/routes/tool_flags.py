@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 
-from quart import Blueprint, Response, redirect, request
+from quart import Blueprint, redirect, request
 from quart.typing import ResponseReturnValue
 
 from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.fragments import render_fragment
 from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.responses import no_content
 from pixie_web.tools import ToolProblem
 
 TAG_SEPARATORS = re.compile(r"[\s,]+")
@@ -42,7 +43,7 @@ async def _set(tool_id: str, flag: str) -> ResponseReturnValue:
     if request.headers.get("HX-Request") == "true" and flag == "favourite":
         return await render_fragment("tool/favourite.html", tool_id=record["id"], favourite=value)
     if request.headers.get("HX-Request") == "true":
-        response = Response(status=204)
+        response = no_content()
         response.headers["HX-Refresh"] = "true"
         return response
     return redirect(back_to(f"/tool/{record['id']}", form.get("back")), 303)

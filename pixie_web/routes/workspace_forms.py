@@ -13,6 +13,7 @@ from quart.typing import ResponseReturnValue
 from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.responses import no_content
 from pixie_web.routes.tool_flags import back_to
 from pixie_web.tools import ToolProblem
 from shared.wire import ErrorCode, WireError
@@ -87,7 +88,7 @@ async def show() -> ResponseReturnValue:
         raise ToolProblem(404, "NOT_FOUND", f"There is no workspace {raw!r}.")
     await state().shell.set_active_workspace(workspace_id or None)
     if _is_htmx():
-        response = Response(status=204)
+        response = no_content()
         response.headers["HX-Refresh"] = "true"
         return response
     return redirect(back_to("/", form.get("back")), 303)
@@ -107,7 +108,7 @@ async def membership(tool_id: str) -> ResponseReturnValue:
     op = "workspaces.add_tool" if form.get("member") == "1" else "workspaces.remove_tool"
     await state().shell.change(op, {"id": int(raw), "tool_id": record["id"]})
     if _is_htmx():
-        response = Response(status=204)
+        response = no_content()
         response.headers["HX-Refresh"] = "true"
         return response
     return redirect(back_to(f"/tool/{record['id']}", form.get("back")), 303)
