@@ -1,8 +1,9 @@
 """Run folders made ahead of need.
 
 Every run gets a private folder before its tool is called. On the machine Pixie is measured on,
-``mkdir`` costs 0.5 to 1.5 ms of kernel time (ext4 allocates and fills a block for the new
-directory), while renaming an empty folder costs a tenth of that. So a few empty private folders
+``mkdir`` in the web process cost 0.5 to 1.5 ms of kernel time between the other processes' work
+(ext4 allocates and fills a block for the new directory; alone, in a quiet process, it takes
+tens of microseconds), while renaming an empty folder costs a tenth of that. So a few empty private folders
 wait in ``<artefacts>/.spare/`` (no tool id starts with a dot), a run's folder is one of them
 renamed into place, and new ones are made on a worker thread once the run's answer is sent,
 several at a time when half are used (one thread hop per few runs rather than one per run).
