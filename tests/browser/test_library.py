@@ -74,7 +74,7 @@ def test_filtering_starring_and_the_lightbox(system: PixieSystem, open_page: Pag
     filters.get_by_label("Starred only").check()
     filters.get_by_role("button", name="Filter").click()
     expect(grid).to_have_count(1)
-    expect(page.locator("#library-count")).to_have_text("1 file match these filters")
+    expect(page.locator("#library-count")).to_have_text("1 file matches these filters")
 
     # The lightbox: a modal <dialog> with the file, closed with Escape, focus back on the image.
     zoom = grid.first.locator("a.artefact-zoom")

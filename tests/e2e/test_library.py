@@ -47,7 +47,9 @@ def library(pixie: PixieSystem, query: str = "") -> str:
 
 def test_the_library_shows_run_files_filters_them_and_stars_them(pixie: PixieSystem) -> None:
     start(pixie)
-    assert "No files yet" in library(pixie)
+    empty = library(pixie)
+    assert "No files yet" in empty
+    assert 'id="library-count"' not in empty  # no "0 files" above the card that says so
 
     files = make_files(pixie)
     page = library(pixie)
@@ -112,7 +114,10 @@ def test_every_filter_and_the_page_links(pixie: PixieSystem) -> None:
     empty = library(pixie, f"?from={tomorrow}")
     assert card_ids(empty) == set()
     assert "Nothing matches these filters" in empty
-    assert card_ids(library(pixie, f"?tool=runs-tool&kind=text&from={today}")) == {csv}
+    assert 'id="library-count"' not in empty
+    one = library(pixie, f"?tool=runs-tool&kind=text&from={today}")
+    assert card_ids(one) == {csv}
+    assert "1 file matches these filters" in one
 
     # The form shows the chosen filters again, and a filtered view says so.
     page = library(pixie, f"?tool=other-tool&kind=text&tag=final&label=x&from={today}&to={today}&starred=1")
