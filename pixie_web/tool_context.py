@@ -12,8 +12,9 @@ RECENT_RUNS = 20
 
 
 async def head_and_history(current: WebState, record: dict[str, Any]) -> dict[str, Any]:
-    """``head`` (the tool's dot and badge, as the sidebar shows them) and ``runs`` (its recent
-    runs, newest first; empty when the store cannot say)."""
+    """``head`` (the tool's dot and badge, as the sidebar shows them), ``runs`` (its recent runs,
+    newest first; empty when the store cannot say) and ``runs_before`` (where older runs start,
+    or None when there are no more)."""
     try:
         flags = (await current.shell.flags()).get(str(record["id"]), {})
     except WireError:
@@ -25,6 +26,7 @@ async def head_and_history(current: WebState, record: dict[str, Any]) -> dict[st
             "runs.list", {"tool_id": record["id"], "limit": RECENT_RUNS, "brief": True}
         )
         runs: list[dict[str, Any]] = page["items"]
+        runs_before: str | None = page.get("next_before")
     except WireError:
-        runs = []
-    return {"head": head, "runs": runs}
+        runs, runs_before = [], None
+    return {"head": head, "runs": runs, "runs_before": runs_before}

@@ -131,6 +131,19 @@ def test_the_history_menu_opens_past_runs(system: PixieSystem, open_page: PageOp
     expect(page.get_by_text("A past run")).to_be_visible()
 
 
+def test_the_history_menu_lists_a_run_made_on_the_page_without_a_reload(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    page = open_page(system, "/tool/compound-interest")
+    runs = page.locator(".history-pop .run-history li")
+    before = runs.count()
+    run_tool(page)
+    run_id = page.locator("#run-status").get_attribute("data-run-id")
+    page.get_by_text("History").click()
+    expect(runs).to_have_count(before + 1)
+    expect(runs.first).to_have_attribute("data-run-id", str(run_id))
+
+
 def test_a_failing_run_shows_an_error_card_with_details(system: PixieSystem, open_page: PageOpener) -> None:
     page = open_page(system, "/tool/failing-tool")
     page.get_by_label("Mode").select_option("error")

@@ -327,6 +327,10 @@ def test_history_is_paginated_beyond_twenty(pixie: PixieSystem) -> None:
     second = pixie.get(more.group(1).replace("&amp;", "&"))
     assert second.status_code == 200
     assert second.text.count('<li class="run ') >= 2
+    # The tool page's own History menu, drawn with the page, offers the older runs too.
+    page = pixie.get("/tool/runs-tool").text
+    assert page.count('<li class="run ') == 20
+    assert more.group(1) in page
 
 
 def test_the_per_run_file_cap_is_a_clear_error(tmp_path: Path) -> None:
