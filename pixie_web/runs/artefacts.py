@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pixie_web.outputs.numbers import human_size
 from shared import jsonio
 
 SPILL_FOLDER = ".pixie"
@@ -148,13 +149,13 @@ def scan_run_dir(
             total += info.st_size
             if count > max_files:
                 scan.over_limit = (
-                    f"the tool wrote more than {max_files} files in one run "
+                    f"the tool wrote more than {max_files:,} file{'' if max_files == 1 else 's'} in one run "
                     "(PIXIE_MAX_ARTEFACTS_PER_RUN); the rest were not kept"
                 )
                 return scan
             if total > max_bytes:
                 scan.over_limit = (
-                    f"the tool wrote more than {max_bytes} bytes of files in one run "
+                    f"the tool wrote more than {human_size(max_bytes)} of files in one run "
                     "(PIXIE_MAX_ARTEFACT_BYTES_PER_RUN); the rest were not kept"
                 )
                 return scan

@@ -91,7 +91,12 @@ def test_caps_on_count_and_size(folder: Path) -> None:
     for n in range(5):
         (folder / f"f{n}.txt").write_text("12345")
     assert "more than 3 files" in (_scan(folder, max_files=3).over_limit or "")
-    assert "more than 12 bytes" in (_scan(folder, max_bytes=12).over_limit or "")
+    assert "more than 1 file in one run" in (_scan(folder, max_files=1).over_limit or "")
+    assert "more than 12 bytes of files" in (_scan(folder, max_bytes=12).over_limit or "")
+    assert "more than 1 byte of files" in (_scan(folder, max_bytes=1).over_limit or "")
+    (folder / "big.bin").write_bytes(b"x" * 3000)
+    assert "more than 2 KB of files" in (_scan(folder, max_bytes=2048, max_files=10).over_limit or "")
+    (folder / "big.bin").unlink()
     assert _scan(folder, max_files=5, max_bytes=25).over_limit is None
 
 

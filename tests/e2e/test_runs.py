@@ -343,7 +343,7 @@ def test_the_per_run_file_cap_is_a_clear_error(tmp_path: Path) -> None:
         ).json()
         assert result["status"] == "error"
         assert result["error"]["kind"] == "artefacts"
-        assert "more than 1 files in one run (PIXIE_MAX_ARTEFACTS_PER_RUN)" in result["error"]["message"]
+        assert "more than 1 file in one run (PIXIE_MAX_ARTEFACTS_PER_RUN)" in result["error"]["message"]
         assert result["outputs"]["text"] == "wrote files"  # what the tool answered is still shown
 
 
