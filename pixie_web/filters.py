@@ -1,4 +1,4 @@
-"""Small words for templates: run statuses, failure titles and one-line input summaries."""
+"""Small words for templates: run statuses, failure titles, durations and one-line input summaries."""
 
 from __future__ import annotations
 
@@ -39,6 +39,25 @@ def failure_title(kind: str) -> str:
     return FAILURE_TITLES.get(kind, "The run failed")
 
 
+def duration(milliseconds: float | None) -> str:
+    """How long a run or a validation took, as people read it: "12 ms", "1.24 s", "14.2 s",
+    "3 min 5 s" (a run of 12 ms is not "0.0 s"); "" when unknown."""
+    if milliseconds is None:
+        return ""
+    if milliseconds < 999.5:
+        return f"{max(0, round(milliseconds))} ms"
+    seconds = milliseconds / 1000
+    if seconds < 9.995:
+        return f"{seconds:.2f} s"
+    if seconds < 59.95:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
 def _short(value: Any) -> str:
     if isinstance(value, str):
         if value.startswith("data:"):
@@ -67,10 +86,14 @@ def spec_error_parts(line: str) -> dict[str, str]:
     return {"field": match["field"], "message": match["message"]}
 
 
+FILTERS = {
+    "run_status_text": run_status_text,
+    "duration": duration,
+    "failure_title": failure_title,
+    "input_summary": input_summary,
+    "spec_error_parts": spec_error_parts,
+}
+
+
 def install(app: Quart) -> None:
-    app.jinja_env.filters.update(
-        run_status_text=run_status_text,
-        failure_title=failure_title,
-        input_summary=input_summary,
-        spec_error_parts=spec_error_parts,
-    )
+    app.jinja_env.filters.update(FILTERS)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pixie_web.filters import duration
 from tests.support.launcher import copy_fixture_tool
 from tests.support.system import REPO_ROOT, PixieSystem, running_system, wait_until
 
@@ -101,6 +102,9 @@ def test_the_seed_curl_example_returns_the_panel_with_chart_data(pixie: PixieSys
     record = stored(pixie, run_id_of(response))
     assert record["status"] == "ok"
     assert record["inputs"] == {"sigma": 10.0, "rho": 28.0, "beta": 2.667, "t_end": 40.0, "steps": 8000}
+    assert re.search(r"Finished in (\d+ ms|\d\.\d\d s|\d\d\.\d s) ·", response.text)  # not "0.0 s"
+    took = duration(record["duration_ms"])
+    assert f'<span class="run-duration">{took}</span>' in pixie.get("/tool/lorenz-ode-solver/runs").text
 
 
 def test_every_input_type_reaches_the_tool_as_json(pixie: PixieSystem) -> None:
