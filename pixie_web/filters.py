@@ -8,6 +8,8 @@ from typing import Any
 
 from quart import Quart
 
+from shared.timestamps import readable_duration
+
 SUMMARY_LENGTH = 80
 
 STATUS_TEXT = {
@@ -37,25 +39,6 @@ def run_status_text(status: str) -> str:
 
 def failure_title(kind: str) -> str:
     return FAILURE_TITLES.get(kind, "The run failed")
-
-
-def duration(milliseconds: float | None) -> str:
-    """How long a run or a validation took, as people read it: "12 ms", "1.24 s", "14.2 s",
-    "3 min 5 s" (a run of 12 ms is not "0.0 s"); "" when unknown."""
-    if milliseconds is None:
-        return ""
-    if milliseconds < 999.5:
-        return f"{max(0, round(milliseconds))} ms"
-    seconds = milliseconds / 1000
-    if seconds < 9.995:
-        return f"{seconds:.2f} s"
-    if seconds < 59.95:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    if minutes < 60:
-        return f"{minutes} min {rest} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"
 
 
 def _short(value: Any) -> str:
@@ -88,7 +71,7 @@ def spec_error_parts(line: str) -> dict[str, str]:
 
 FILTERS = {
     "run_status_text": run_status_text,
-    "duration": duration,
+    "duration": readable_duration,
     "failure_title": failure_title,
     "input_summary": input_summary,
     "spec_error_parts": spec_error_parts,

@@ -89,3 +89,22 @@ def days_before(moment: datetime, days: int) -> str:
 def instant_from_epoch(seconds: float) -> str:
     """The stored form of a Unix time (``time.time()``), for state published by the launcher."""
     return format_instant(datetime.fromtimestamp(seconds, UTC))
+
+
+def readable_duration(milliseconds: float | None) -> str:
+    """How long a run or a validation took, as pages and run reports write it: "12 ms",
+    "1.24 s", "14.2 s", "3 min 5 s" (a run of 12 ms is not "0.0 s"); "" when unknown."""
+    if milliseconds is None:
+        return ""
+    if milliseconds < 999.5:
+        return f"{max(0, round(milliseconds))} ms"
+    seconds = milliseconds / 1000
+    if seconds < 9.995:
+        return f"{seconds:.2f} s"
+    if seconds < 59.95:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"

@@ -24,6 +24,7 @@ from pixie_web.exports.zipstream import Asset
 from pixie_web.outputs.fallback import cell, tabulate
 from pixie_web.outputs.normalise import normalise
 from pixie_web.outputs.shape import Shown
+from shared.timestamps import readable_duration
 from shared.toolspec import OutputSpec, ToolSpec
 from shared.toolspec.wording import OUTPUT_NAMES
 
@@ -87,7 +88,7 @@ class Report:
         if record.get("finished_at"):
             facts.append(("Finished", _when(record.get("finished_at"))))
         if isinstance(record.get("duration_ms"), int | float):
-            facts.append(("Took", f"{record['duration_ms'] / 1000:.2f} s"))
+            facts.append(("Took", readable_duration(record["duration_ms"])))
         self._add(*(f"- **{name}:** {value}" for name, value in facts), "")
         if record.get("error"):
             self._add("> " + mdtext.escape_inline(str(record["error"])), "")

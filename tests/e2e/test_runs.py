@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pixie_web.filters import duration
+from shared.timestamps import readable_duration
 from tests.support.launcher import copy_fixture_tool
 from tests.support.system import REPO_ROOT, PixieSystem, running_system, wait_until
 
@@ -103,7 +103,7 @@ def test_the_seed_curl_example_returns_the_panel_with_chart_data(pixie: PixieSys
     assert record["status"] == "ok"
     assert record["inputs"] == {"sigma": 10.0, "rho": 28.0, "beta": 2.667, "t_end": 40.0, "steps": 8000}
     assert re.search(r"Finished in (\d+ ms|\d\.\d\d s|\d\d\.\d s) ·", response.text)  # not "0.0 s"
-    took = duration(record["duration_ms"])
+    took = readable_duration(record["duration_ms"])
     assert f'<span class="run-duration">{took}</span>' in pixie.get("/tool/lorenz-ode-solver/runs").text
 
 

@@ -12,6 +12,7 @@ from shared.timestamps import (
     format_instant,
     normalise_instant,
     parse_bound,
+    readable_duration,
 )
 
 
@@ -100,3 +101,28 @@ def test_stored_form_sorts_in_time_order() -> None:
 
 def test_days_before() -> None:
     assert days_before(datetime(2026, 3, 1, 12, tzinfo=UTC), 30) == "2026-01-30T12:00:00.000Z"
+
+
+@pytest.mark.parametrize(
+    ("milliseconds", "text"),
+    [
+        (None, ""),
+        (0, "0 ms"),
+        (0.4, "0 ms"),
+        (12.3, "12 ms"),
+        (999.4, "999 ms"),
+        (999.6, "1.00 s"),
+        (1234, "1.23 s"),
+        (9994, "9.99 s"),
+        (9996, "10.0 s"),
+        (14_240, "14.2 s"),
+        (59_940, "59.9 s"),
+        (59_960, "1 min 0 s"),
+        (185_000, "3 min 5 s"),
+        (3_599_400, "59 min 59 s"),
+        (3_600_000, "1 h 0 min"),
+        (7_384_000, "2 h 3 min"),
+    ],
+)
+def test_duration(milliseconds: float | None, text: str) -> None:
+    assert readable_duration(milliseconds) == text

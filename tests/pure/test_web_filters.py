@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from pixie_web.filters import duration, failure_title, input_summary, run_status_text, spec_error_parts
+from pixie_web.filters import failure_title, input_summary, run_status_text, spec_error_parts
 
 
 @pytest.mark.parametrize(
@@ -48,28 +48,3 @@ def test_words() -> None:
 )
 def test_spec_error_parts(line: str, field: str, message: str) -> None:
     assert spec_error_parts(line) == {"field": field, "message": message}
-
-
-@pytest.mark.parametrize(
-    ("milliseconds", "text"),
-    [
-        (None, ""),
-        (0, "0 ms"),
-        (0.4, "0 ms"),
-        (12.3, "12 ms"),
-        (999.4, "999 ms"),
-        (999.6, "1.00 s"),
-        (1234, "1.23 s"),
-        (9994, "9.99 s"),
-        (9996, "10.0 s"),
-        (14_240, "14.2 s"),
-        (59_940, "59.9 s"),
-        (59_960, "1 min 0 s"),
-        (185_000, "3 min 5 s"),
-        (3_599_400, "59 min 59 s"),
-        (3_600_000, "1 h 0 min"),
-        (7_384_000, "2 h 3 min"),
-    ],
-)
-def test_duration(milliseconds: float | None, text: str) -> None:
-    assert duration(milliseconds) == text
