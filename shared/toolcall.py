@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from shared.toolspec import ToolSpec
+
 RESERVED_BODY_KEYS = frozenset({"run_id", "inputs", "_pixie"})
 
 
@@ -25,3 +27,17 @@ def request_body(run_id: str, inputs: Mapping[str, Any], run_folder: Path) -> di
 
 def request_headers(run_id: str, run_folder: Path) -> dict[str, str]:
     return {"X-Pixie-Run-Id": run_id, "X-Pixie-Artefacts-Dir": str(run_folder)}
+
+
+def unwrap_outputs(spec: ToolSpec, answer: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The outputs of a ``/run`` answer, also when a tool wrapped them in ``{"outputs": {...}}``.
+
+    The contract's answer is flat (tool-contract §4.2), but the original's own docs showed the
+    wrapper, so some tools send it. The answer itself is returned when it is not wrapped, so a
+    caller can tell by identity.
+    """
+    keys = {output.key for output in spec.outputs}
+    inner = answer.get("outputs")
+    if "outputs" not in keys and isinstance(inner, Mapping) and not keys & answer.keys():
+        return inner
+    return answer

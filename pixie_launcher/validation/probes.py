@@ -18,9 +18,9 @@ from typing import Any
 
 import httpx
 
-from pixie_launcher.validation.report import Check, failed, passed, warned
+from pixie_launcher.validation.report import Check, failed, passed, skipped, warned
 from shared import jsonio
-from shared.toolcall import request_body, request_headers
+from shared.toolcall import request_body, request_headers, unwrap_outputs
 from shared.toolspec import ToolSpec
 from shared.toolspec.drift import schema_drift
 from shared.toolstream.events import apply_update, is_streaming, normalise_event
@@ -117,11 +117,13 @@ async def sample_run(
     run = passed("sample_input_run", f"POST /run with sample inputs answered 200 JSON in {took:.2f} s.")
     if not isinstance(answer, dict):
         return SampleRun(run, answer, None)
+    outputs = dict(unwrap_outputs(spec, answer))
     if not is_streaming(spec):
-        return SampleRun(run, answer, answer)
+        return SampleRun(run, answer, outputs)
     streamed, streaming = await follow_stream(http, base_url, spec, run_id, answer, timeout)
+    if streaming.status == "skip":
+        return SampleRun(run, answer, outputs, streaming)
     declared = {output.key for output in spec.outputs}
-    outputs = dict(answer)
     for key, value in streamed.items():
         if key in declared:
             outputs[key] = value
@@ -144,6 +146,12 @@ async def follow_stream(
         retry = await _read_stream(http, base_url, spec, echoed, limit)
         if retry.first_event_after is not None:
             outcome = retry
+    if outcome.absent and not any(output.streaming for output in spec.outputs):
+        return {}, skipped(
+            "streaming_check",
+            "The tool serves no GET /stream, and none of its outputs has streaming: true, so Pixie "
+            "shows its log, progress and stream_text outputs from the /run answer.",
+        )
     return outcome.outputs, outcome.check()
 
 
@@ -154,6 +162,7 @@ class _StreamOutcome:
     events: int = 0
     ended: str = ""
     problem: str | None = None
+    absent: bool = False  # /stream answered 404 or 405: the tool has none
 
     def check(self) -> Check:
         name = "streaming_check"
@@ -209,6 +218,7 @@ async def _consume(
     timeout = httpx.Timeout(None, connect=5.0)  # the caller's deadline bounds the whole read
     async with http.stream("GET", f"{base_url}/stream", params={"run_id": run_id}, timeout=timeout) as reply:
         if reply.status_code != 200:
+            outcome.absent = reply.status_code in (404, 405)
             outcome.problem = f"GET /stream?run_id={run_id} answered HTTP {reply.status_code}."
             return
         async for chunk in reply.aiter_bytes():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ import httpx
 from pixie_launcher.validation import fixtures as fx
 from pixie_launcher.validation.probes import follow_stream, post_run
 from pixie_launcher.validation.report import Check, failed, passed, skipped, warned
+from pixie_launcher.validation.tolerance import ToleranceFile
+from shared.toolcall import unwrap_outputs
 from shared.toolspec import ToolSpec
 from shared.toolstream.events import is_streaming
 
@@ -26,20 +29,48 @@ OVERALL_BUDGET = 60.0
 NAME = "reference_fixtures"
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """A fixture run's outputs: for a streaming tool, the streamed final state over its /run
+    answer, and the /run answer alone (``answer``), which is what the original Pixie compared."""
+
+    outputs: Any = None
+    problem: str | None = None
+    answer: dict[str, Any] | None = None
+
+
 async def fetch_outputs(
     http: httpx.AsyncClient, base_url: str, spec: ToolSpec, fixture: fx.Fixture, folder: Path, timeout: float
-) -> tuple[Any, str | None]:
-    """The tool's outputs for a fixture's inputs (read from its stream for a streaming tool)."""
+) -> Fetched:
     run_id = f"fixture-{uuid.uuid4().hex[:12]}"
     answer, problem, shown = await post_run(http, base_url, run_id, fixture.inputs, folder, timeout)
     if problem is not None:
-        return None, problem + (f": {shown[:300]}" if shown else "")
-    if isinstance(answer, dict) and is_streaming(spec):
+        return Fetched(problem=problem + (f": {shown[:300]}" if shown else ""))
+    if not isinstance(answer, dict):
+        return Fetched(answer)
+    outputs = dict(unwrap_outputs(spec, answer))
+    if is_streaming(spec):
         streamed, stream_check = await follow_stream(http, base_url, spec, run_id, answer, timeout)
         if stream_check.status == "fail":
-            return None, stream_check.message
-        return {**answer, **streamed}, None
-    return answer, None
+            return Fetched(problem=stream_check.message)
+        return Fetched({**outputs, **streamed}, answer=outputs if streamed else None)
+    return Fetched(outputs)
+
+
+def judge(
+    fixture: fx.Fixture, fetched: Fetched, spec: ToolSpec, tolerance: ToleranceFile
+) -> fx.FixtureResult:
+    """Compare with the final state; a streaming tool's fixture may instead describe its /run
+    answer, as fixtures written for the original Pixie do."""
+    if fetched.problem is not None:
+        return fx.failed_result(fixture, fetched.problem)
+    result = fx.compare_fixture(fixture, fetched.outputs, spec, tolerance)
+    if result.status == "failed" and fetched.answer is not None:
+        on_answer = fx.compare_fixture(fixture, fetched.answer, spec, tolerance)
+        if on_answer.status == "matched":
+            note = f"{fixture.file_name}: matched the /run answer, not the final state of the stream"
+            return replace(on_answer, warnings=(*on_answer.warnings, note))
+    return result
 
 
 def _describe(result: fx.FixtureResult, outputs: Any, markdown: str) -> dict[str, Any]:
@@ -92,13 +123,11 @@ async def check_fixtures(
         else:
             folder = work_dir / f"fixture-{uuid.uuid4().hex[:8]}"
             folder.mkdir(parents=True, exist_ok=True)
-            outputs, problem = await fetch_outputs(
+            fetched = await fetch_outputs(
                 http, base_url, spec, fixture, folder, fx.fixture_timeout(fixture, spec, remaining)
             )
-            if problem is not None:
-                result = fx.failed_result(fixture, problem)
-            else:
-                result = fx.compare_fixture(fixture, outputs, spec, reference.tolerance)
+            result = judge(fixture, fetched, spec, reference.tolerance)
+            outputs = fetched.outputs
         results.append(result)
         entries.append(_describe(result, outputs, fx.render_markdown(result, options.truncate_diff_chars)))
     return _verdict(results, entries, reference)

@@ -109,7 +109,8 @@ async def update_fixtures(
                     folder = scratch / uuid.uuid4().hex[:8]
                     folder.mkdir()
                     timeout = fx.fixture_timeout(fixture, spec, 600.0)
-                    actual, problem = await fetch_outputs(http, copy.base_url, spec, fixture, folder, timeout)
+                    fetched = await fetch_outputs(http, copy.base_url, spec, fixture, folder, timeout)
+                    actual, problem = fetched.outputs, fetched.problem
                     item = FixtureRefresh(fixture.file_name, problem=problem)
                     outcome.fixtures.append(item)
                     if problem is not None or not isinstance(actual, dict):

@@ -22,6 +22,7 @@ from pixie_web.outputs.layout import group_outputs
 from pixie_web.outputs.normalise import normalise
 from pixie_web.outputs.shape import Shown, jsonable
 from shared import jsonio
+from shared.toolcall import unwrap_outputs
 from shared.toolspec import OutputSpec, ToolSpec
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "outputs"
@@ -146,21 +147,12 @@ def render_card(spec: OutputSpec, value: Any, *, present: bool = True, oob: bool
     return _card(spec, normalise(spec, value, present=present), EMPTY_MISSING, oob=oob)
 
 
-def _unwrap_envelope(spec: ToolSpec, outputs: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The flat outputs, also when a tool wrapped them in ``{"outputs": {...}}`` (contract §4.2)."""
-    keys = {output.key for output in spec.outputs}
-    inner = outputs.get("outputs")
-    if "outputs" not in keys and isinstance(inner, Mapping) and not keys & outputs.keys():
-        return inner
-    return outputs
-
-
 def render_panel(spec: ToolSpec, outputs: Mapping[str, Any] | None) -> Markup:
     """Every declared output as a card, grouped by layout; ``None`` means no result yet.
 
     A declared key missing from ``outputs`` shows the empty state; undeclared keys are ignored.
     """
-    values = None if outputs is None else _unwrap_envelope(spec, outputs)
+    values = None if outputs is None else unwrap_outputs(spec, outputs)
     empty_text = EMPTY_BEFORE_RUN if values is None else EMPTY_MISSING
     cards = {}
     for output in spec.outputs:

@@ -38,7 +38,7 @@ from pixie_web.runs.records import Records
 from pixie_web.runs.transport import LoopbackTransport
 from shared import jsonio
 from shared.config import Settings
-from shared.toolcall import request_body, request_headers
+from shared.toolcall import request_body, request_headers, unwrap_outputs
 from shared.toolspec import ToolSpec
 from shared.wire import WireError
 
@@ -183,7 +183,12 @@ class Runner:
             active.answer = response.content
             # The tool answered, so the lease cannot have expired: return it without waiting.
             self.adopt(asyncio.create_task(self.release(tool_id, lease["lease_id"])))
-            return read_response(response, spec)
+            outputs, failure = read_response(response, spec)
+            if outputs is not None:
+                flat = unwrap_outputs(spec, outputs)
+                if flat is not outputs:  # wrapped in {"outputs": ...}: the answer is not the outputs
+                    active.answer, outputs = None, dict(flat)
+            return outputs, failure
         # The launcher expires a lease at the same limit and stops the tool: a stuck run.
         expired = await self.release(tool_id, lease["lease_id"])
         if expired or isinstance(problem, httpx.TimeoutException):

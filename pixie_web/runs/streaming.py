@@ -7,6 +7,11 @@ outputs as it passes (``stream_events.apply_update``), so the stored run holds t
 and a replay shows the finished result. Artefacts the tool writes are registered every few
 seconds while it streams, and once more at the end.
 
+A tool without a ``/stream`` is followed too: one with a ``log`` or ``progress`` output but no
+stream of its own (the original Pixie sent those down the streaming path and showed nothing), and
+any tool run with the API's ``?stream=1``. Its ``/run`` answer is then the run's result, relayed
+as one update per output.
+
 A subscriber that goes away asks the tool to cancel; Pixie shutting down ends every stream at
 once so the web process stops in time.
 """
@@ -36,9 +41,9 @@ from pixie_web.runs.outcome import (
     timeout_failure,
 )
 from pixie_web.runs.runner import Runner
-from shared.toolcall import request_body, request_headers
+from shared.toolcall import request_body, request_headers, unwrap_outputs
 from shared.toolspec import ToolSpec
-from shared.toolstream.events import Update, apply_update, normalise_event
+from shared.toolstream.events import Update, apply_update, is_streaming, normalise_event
 from shared.toolstream.sse import SSEParser
 from shared.wire import WireError
 
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("pixie.web.streams")
 
 KICKOFF_TIMEOUT = 30.0
+NO_STREAM = frozenset({404, 405})  # the tool serves no /stream: its /run answer is the result
 SCAN_EVERY = 2.0
 KEEPALIVE = 15.0
 
@@ -76,6 +82,7 @@ class StreamRun:
     finished_at: float = 0.0
     lease_pid: int | None = None
     folder: Path = field(default_factory=Path)  # set when the run starts
+    _answer: dict[str, Any] = field(default_factory=dict)  # the tool's /run answer
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
 
@@ -173,11 +180,14 @@ class StreamRun:
         self.lease_pid = lease.get("pid")
         limit = run_limit(self.spec, lease)
         failure: Failure | None = None
+        streams = is_streaming(self.spec)
         try:
             async with asyncio.timeout(limit + 2.0):
-                failure = await self._kick_off(port, folder)
-                if failure is None:
+                failure = await self._kick_off(port, folder, KICKOFF_TIMEOUT if streams else limit + 2.0)
+                if failure is None and streams:
                     failure = await self._follow_tool(port, folder, registered)
+                elif failure is None:
+                    self._use_answer()
         except TimeoutError:
             failure = timeout_failure(limit)
         except httpx.TransportError as exc:
@@ -191,31 +201,47 @@ class StreamRun:
             await runner.stop_tool(self.tool_id)
         return failure
 
-    async def _kick_off(self, port: int, folder: Path) -> Failure | None:
-        """POST /run: a streaming tool answers at once and does the work under this run id."""
+    async def _kick_off(self, port: int, folder: Path, timeout: float) -> Failure | None:
+        """POST /run: a streaming tool answers at once and does the work under this run id; any
+        other tool answers with its outputs, which are then the result."""
         response = await self.runner.http.post(
             f"http://127.0.0.1:{port}/run",
             json=request_body(self.run_id, self.inputs, folder),
             headers=request_headers(self.run_id, folder),
-            timeout=httpx.Timeout(KICKOFF_TIMEOUT, connect=5.0),
+            timeout=httpx.Timeout(timeout, connect=5.0),
         )
         body, failure = read_response(response, self.spec)
         if failure is not None:
             return failure
-        declared = {output.key: output for output in self.spec.outputs}
-        for key, value in (body or {}).items():
-            if key in declared and value not in (None, "", [], {}):
-                self._apply(Update(key, "replace", value))
+        self._answer = dict(unwrap_outputs(self.spec, body or {}))
+        for output in self.spec.outputs:
+            value = self._answer.get(output.key)
+            if value not in (None, "", [], {}):  # placeholders a streaming tool fills in later
+                self._apply(Update(output.key, "replace", value))
         return None
 
-    async def _follow_tool(self, port: int, folder: Path, registered: list[dict[str, Any]]) -> Failure | None:
+    async def _follow_tool(
+        self, port: int, folder: Path, registered: list[dict[str, Any]], stream_id: str | None = None
+    ) -> Failure | None:
+        """Relay ``/stream`` for the run; some tools written for the original Pixie stream under
+        a run id of their own, which they echo in their /run answer."""
+        stream_id = stream_id or self.run_id
         parser = SSEParser()
         next_scan = time.monotonic() + SCAN_EVERY
         timeout = httpx.Timeout(None, connect=5.0)
         url = f"http://127.0.0.1:{port}/stream"
         async with self.runner.http.stream(
-            "GET", url, params={"run_id": self.run_id}, timeout=timeout
+            "GET", url, params={"run_id": stream_id}, timeout=timeout
         ) as response:
+            echoed = next(
+                (self._answer[k] for k in ("run_id", "id") if isinstance(self._answer.get(k), str)), None
+            )
+            if response.status_code == 404 and echoed and echoed != stream_id:
+                return await self._follow_tool(port, folder, registered, echoed)
+            if response.status_code in NO_STREAM:
+                log.info("%s serves no /stream; its /run answer is the result", self.tool_id)
+                self._use_answer()
+                return None
             if response.status_code >= 400:
                 body = await response.aread()
                 return Failure(
@@ -244,6 +270,12 @@ class StreamRun:
         if self.lease_pid is not None and not await self.runner.tool_still_up(self.tool_id, self.lease_pid):
             return await self.runner.crash_failure(self.tool_id, self.lease_pid, EOFError("stream ended"))
         return None
+
+    def _use_answer(self) -> None:
+        """The /run answer as the final value of every output, placeholders included."""
+        for output in self.spec.outputs:
+            if output.key in self._answer and self.outputs.get(output.key) != self._answer[output.key]:
+                self._apply(Update(output.key, "replace", self._answer[output.key]))
 
     def _apply(self, update: Update) -> None:
         output = next(o for o in self.spec.outputs if o.key == update.output_key)

@@ -140,12 +140,16 @@ def apply_update(current: Any, output: OutputSpec, update: Update) -> Any:
 def _extend_log(current: Any, value: Any) -> dict[str, Any]:
     lines = list(current.get("lines", [])) if isinstance(current, dict) else []
     if isinstance(value, dict) and isinstance(value.get("lines"), list):
-        lines.extend(value["lines"])
+        new = list(value["lines"])
     elif isinstance(value, list):
-        lines.extend(value)
-    elif value is not None:
-        lines.append(value)
-    return {"lines": lines}
+        new = list(value)
+    else:
+        new = [] if value is None else [value]
+    # Some tools send every line so far each time (the original's agent tool does): lines that
+    # begin with all those already shown replace them, instead of showing them twice.
+    if lines and len(new) > len(lines) and new[: len(lines)] == lines:
+        return {"lines": new}
+    return {"lines": lines + new}
 
 
 def _number(value: Any) -> bool:
@@ -157,7 +161,8 @@ def _extend_series(current: Any, value: Any) -> dict[str, Any]:
 
     The increment is either the chart shape (``{"x": [...], "series": [{"name", "y": [...]}]}``)
     or one point, ``{"x": 3, "loss": 0.8, "val_loss": 0.9}``, whose other numeric keys name
-    series. A series first seen late is padded with nulls so every series stays aligned with x.
+    series (a plain ``y`` is the first series, unless one is called "y"). A series first seen
+    late is padded with nulls so every series stays aligned with x.
     """
     base = current if isinstance(current, dict) else {}
     xs = list(base.get("x", [])) if isinstance(base.get("x"), list) else []
@@ -175,6 +180,9 @@ def _extend_series(current: Any, value: Any) -> dict[str, Any]:
     elif isinstance(value, Mapping) and "x" in value:
         new_x = [value["x"]]
         new = {str(k): [v] for k, v in value.items() if k != "x" and k not in RESERVED and _number(v)}
+        first = next(iter(series), None)
+        if "y" in new and first is not None and "y" not in series and first not in new:
+            new[first] = new.pop("y")  # a point's plain "y" belongs to the chart's first series
     else:
         return {"x": xs, "series": [{"name": n, "y": ys} for n, ys in series.items()]}
 

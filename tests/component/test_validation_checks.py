@@ -124,6 +124,15 @@ def with_secret(spec: dict[str, Any]) -> None:
     spec["inputs"][2]["default"] = SECRET
 
 
+def not_streaming(spec: dict[str, Any]) -> None:
+    del spec["outputs"][3]["streaming"]  # a stream_text output still takes the streaming path
+
+
+def expects_run_answer(fixture: dict[str, Any]) -> None:
+    """As fixtures written for the original Pixie: the /run answer, before anything streamed."""
+    fixture["expected_outputs"]["log"] = ""
+
+
 def quick_runs(spec: dict[str, Any]) -> None:
     spec["max_runtime_seconds"] = 1  # so a run that hangs fails after 1 + 5 s
 
@@ -185,6 +194,37 @@ CASES = [
         {"streaming_check": "fail", "reference_fixtures": "fail"},
         {"streaming_check": "10"},
         fault="stream_silent",
+    ),
+    Case(
+        "a stream_text output and no /stream",
+        {"streaming_check": "skip"},
+        {"streaming_check": "serves no GET /stream"},
+        edits=(
+            edit_json("tool.json", not_streaming),
+            replace_text("main.py", '@app.get("/stream")', '@app.get("/s")'),
+        ),
+    ),
+    Case(
+        "a streaming: true output and no /stream",
+        {"streaming_check": "fail", "reference_fixtures": "fail"},
+        {"streaming_check": "404"},
+        edits=(replace_text("main.py", '@app.get("/stream")', '@app.get("/s")'),),
+    ),
+    Case(
+        "a fixture of the /run answer of a streaming tool",
+        {},
+        {"reference_fixtures": "matched the /run answer"},
+        edits=(edit_json("reference/fixture_basic.json", expects_run_answer),),
+    ),
+    Case(
+        "outputs wrapped in an outputs object",
+        {},
+        {"output_conforms": "All 4 declared outputs"},
+        edits=(
+            replace_text(
+                "main.py", "    break_outputs(outputs)\n    return outputs", "    return {'outputs': outputs}"
+            ),
+        ),
     ),
     Case(
         "a fixture mismatch",

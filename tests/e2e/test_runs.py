@@ -319,6 +319,16 @@ def test_history_replay_and_last_inputs(pixie: PixieSystem) -> None:
     )
 
 
+def test_outputs_wrapped_in_an_outputs_object_are_answered_and_kept_flat(pixie: PixieSystem) -> None:
+    canned = json.loads((pixie.tools_dir / "runs-tool" / "canned_outputs.json").read_text())
+    body = pixie.http.post("/api/tools/runs-tool/run", json={"inputs": {"mode": "wrapped"}}).json()
+    assert (body["status"], body["outputs"]) == ("ok", canned)
+    assert pixie.get(f"/api/runs/{body['run_id']}").json()["outputs"] == canned
+    streamed = pixie.http.post("/api/tools/runs-tool/run?stream=1", json={"inputs": {"mode": "wrapped"}})
+    done = [line for line in streamed.text.splitlines() if line.startswith("data: ")][-1]
+    assert json.loads(done.removeprefix("data: "))["outputs"] == canned
+
+
 def test_history_is_paginated_beyond_twenty(pixie: PixieSystem) -> None:
     for _ in range(22):
         assert pixie.http.post(

@@ -30,9 +30,14 @@ def pixie(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PixieSystem]:
     copy_fixture_tool(tools, "slow-tool", source="runs-tool")
     copy_fixture_tool(tools, "no-cancel", source="runs-tool", dotenv={"FIXTURE_NO_CANCEL": "1"})
     copy_fixture_tool(tools, "one-at-a-time", source="runs-tool", concurrent=False)
+    log_tool = copy_fixture_tool(tools, "log-tool", source="runs-tool")
+    spec = json.loads((log_tool / "tool.json").read_text())
+    spec["inputs"][0]["options"].append({"value": "log", "label": "Answer a log"})
+    spec["outputs"][1] = {"key": "trace", "type": "log", "label": "Trace"}  # a log: the streaming path
+    (log_tool / "tool.json").write_text(json.dumps(spec))
     with running_system(root, env={"PIXIE_DEVELOPER_MODE": "1"}) as running:
         running.wait_healthy()
-        wait_until(lambda: len(running.get("/api/tools").json()) == 4, timeout=10, what="the tools")
+        wait_until(lambda: len(running.get("/api/tools").json()) == 5, timeout=10, what="the tools")
         yield running
 
 
@@ -95,6 +100,41 @@ def test_the_form_answers_at_once_with_empty_cards_inside_an_sse_block(pixie: Pi
     assert "Finished" in events[-1].data
     replay = pixie.get(f"/tool/stream-tool/runs/{run_id}")
     assert "w0 w1 w2" in replay.text
+
+
+def test_a_stream_under_the_run_id_the_tool_echoed_is_followed(pixie: PixieSystem) -> None:
+    body = pixie.http.post("/api/tools/stream-tool/run", json={"inputs": {"mode": "own-id"}}).json()
+    assert (body["status"], body["error"]) == ("ok", None)
+    assert body["outputs"]["reply"] == FINAL_REPLY
+
+
+def test_an_ordinary_tool_run_with_stream_1_streams_its_answer(pixie: PixieSystem) -> None:
+    events = read_stream(pixie, "/api/tools/slow-tool/run?stream=1", {"inputs": {"mode": "canned"}})
+    updates = {json.loads(e.data)["output_key"]: json.loads(e.data) for e in events if e.event == "output"}
+    assert set(updates) == {"text", "table", "summary"}
+    assert updates["text"] == {"output_key": "text", "apply": "replace", "value": "canned"}
+    assert events[-1].event == "done"
+    done = json.loads(events[-1].data)
+    assert (done["status"], done["error"]) == ("ok", None)
+    assert done["outputs"]["summary"] == {"pairs": {"source": "canned_outputs.json"}}
+    record = pixie.get(f"/api/runs/{done['run_id']}").json()
+    assert (record["status"], record["outputs"]) == ("ok", done["outputs"])
+
+
+def test_a_tool_with_a_log_output_and_no_stream_shows_its_run_answer(pixie: PixieSystem) -> None:
+    body = pixie.http.post("/api/tools/log-tool/run", json={"inputs": {"mode": "log"}}).json()
+    assert (body["status"], body["error"]) == ("ok", None)
+    assert body["outputs"] == {"text": "logged", "trace": {"lines": ["one", "two"]}, "summary": {"pairs": {}}}
+
+    response = pixie.http.post("/tool/log-tool/run", data={"mode": "log"})
+    run_id = response.headers["X-Pixie-Run-Id"]
+    assert f'sse-connect="/tool/log-tool/stream?run_id={run_id}"' in response.text
+    events = read_stream(pixie, f"/tool/log-tool/stream?run_id={run_id}", method="GET")
+    assert events[-1].event == "done"
+    assert "Finished" in events[-1].data
+    assert "two" in "".join(e.data for e in events if e.event == "output")
+    record = pixie.get(f"/api/runs/{run_id}").json()
+    assert (record["status"], record["outputs"]["trace"]) == ("ok", {"lines": ["one", "two"]})
 
 
 def test_a_stream_for_an_unknown_run_is_a_404_event(pixie: PixieSystem) -> None:

@@ -91,6 +91,37 @@ def test_log_lines_extend_from_every_shape() -> None:
     assert value == {"lines": ["a", "b", "c", {"message": "d"}]}
 
 
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ([["a"], ["a", "b"], ["a", "b", "c"]], ["a", "b", "c"]),  # every line so far, each time
+        ([["a"], ["b"], ["c"]], ["a", "b", "c"]),  # only the new lines
+        ([["tick"], ["tick"], ["tick"]], ["tick", "tick", "tick"]),  # the same line again is new
+        ([["a", "b"], ["a"]], ["a", "b", "a"]),  # shorter than what is shown: new lines
+        ([["a"], ["b", "a", "c"]], ["a", "b", "a", "c"]),  # does not begin with the lines shown
+    ],
+)
+def test_log_lines_sent_again_are_shown_once(sent: list[list[str]], shown: list[str]) -> None:
+    value = None
+    for lines in sent:
+        value = apply_update(value, output("tool_calls"), Update("tool_calls", "extend", {"lines": lines}))
+    assert value == {"lines": shown}
+
+
+def test_a_points_plain_y_extends_the_charts_first_series() -> None:
+    spec = output("loss_curve")
+    seeded = {"x": [], "series": [{"name": "train loss", "y": []}]}  # as a tool's /run answer seeds it
+    value = apply_update(seeded, spec, Update("loss_curve", "extend", {"x": 1, "y": 0.9, "val_y": 1.0}))
+    value = apply_update(value, spec, Update("loss_curve", "extend", {"x": 2, "y": 0.7, "val_y": 0.8}))
+    assert value == {
+        "x": [1, 2],
+        "series": [{"name": "train loss", "y": [0.9, 0.7]}, {"name": "val_y", "y": [1.0, 0.8]}],
+    }
+    named_y = {"x": [0], "series": [{"name": "a", "y": [1]}, {"name": "y", "y": [2]}]}
+    value = apply_update(named_y, spec, Update("loss_curve", "extend", {"x": 1, "y": 3}))
+    assert value["series"] == [{"name": "a", "y": [1, None]}, {"name": "y", "y": [2, 3]}]
+
+
 def test_chart_points_extend_series_by_name_and_pad_late_series() -> None:
     spec = output("loss_curve")
     value = apply_update(None, spec, Update("loss_curve", "extend", {"x": 1, "loss": 0.9}))
