@@ -17,6 +17,7 @@ from pixie_web.assets import CACHE_FOREVER, build_assets, vendor_urls
 from pixie_web.context import PixieApp, WebState
 from pixie_web.errors import api_error, from_wire_error, respond_error, wants_json
 from pixie_web.guard import GuardMiddleware, allowed_hosts
+from pixie_web.params import RowIdConverter
 from pixie_web.peers import Peers
 from pixie_web.routes import (
     api_artefacts,
@@ -84,6 +85,7 @@ def drop_sync_context_processors(app: PixieApp) -> None:
 
 def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: asyncio.Event) -> PixieApp:
     app = PixieApp(__name__)
+    app.url_map.converters["id"] = RowIdConverter
     app.pixie = WebState(settings=settings, peers=peers, runner=runner, stopping=stopping)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES
     app.config["BODY_TIMEOUT"] = 600  # a large upload on a slow disk

@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from werkzeug.datastructures import MultiDict
 
+from pixie_web.params import whole_number
+
 PAGE_SIZE = 24
 PREVIEW_BYTES = 600
 PREVIEW_LINES = 8
@@ -94,7 +96,7 @@ def library_link(chosen: dict[str, Any], **changes: Any) -> str:
 
 def page_number(args: MultiDict[str, str]) -> int:
     raw = args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    return whole_number(raw, 99_999) or 1
 
 
 def store_query(chosen: dict[str, Any], page: int) -> dict[str, Any]:
@@ -111,7 +113,7 @@ def store_query(chosen: dict[str, Any], page: int) -> dict[str, Any]:
 
 def deleted_ids(args: MultiDict[str, str]) -> list[int]:
     raw = args.get("deleted") or ""
-    return [int(part) for part in raw.split(",") if part.isdigit()][:BULK_MAX]
+    return [n for n in map(whole_number, raw.split(",")) if n is not None][:BULK_MAX]
 
 
 def back_to(given: str | None) -> str:

@@ -21,6 +21,7 @@ from quart import Blueprint, Response, jsonify, request, send_file
 from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
+from pixie_web.params import whole_number
 from pixie_web.peers import STORE
 from pixie_web.runs.artefacts import safe_path
 from pixie_web.thumbs import can_thumbnail, make_thumbnail, placeholder_svg, thumb_path
@@ -83,11 +84,12 @@ def list_args(query: Any) -> dict[str, Any]:
         value = query.get(name, "").strip()
         if not value:
             continue
-        if not value.isdigit() or not low <= int(value) <= high:
+        number = whole_number(value, high)
+        if number is None or number < low:
             raise BadInput(
                 name, f"parameter {name!r} must be a whole number from {low} to {high}, got {value!r}"
             )
-        args[name] = int(value)
+        args[name] = number
     return args
 
 
@@ -143,14 +145,14 @@ async def _update(artefact_id: int, args: dict[str, Any], names: dict[str, str] 
     return jsonify(api_item(item))
 
 
-@blueprint.post("/api/artefacts/<int:artefact_id>/star")
+@blueprint.post("/api/artefacts/<id:artefact_id>/star")
 @requires(STORE)
 async def star(artefact_id: int) -> Response:
     """Toggles: the store flips the flag inside one write, so two quick clicks do not cancel out."""
     return await _update(artefact_id, {"toggle_starred": True})
 
 
-@blueprint.post("/api/artefacts/<int:artefact_id>/label")
+@blueprint.post("/api/artefacts/<id:artefact_id>/label")
 @requires(STORE)
 async def label(artefact_id: int) -> Response:
     try:
@@ -168,7 +170,7 @@ async def label(artefact_id: int) -> Response:
     return await _update(artefact_id, {"label": value})
 
 
-@blueprint.post("/api/artefacts/<int:artefact_id>/tags")
+@blueprint.post("/api/artefacts/<id:artefact_id>/tags")
 @requires(STORE)
 async def tags(artefact_id: int) -> Response:
     try:
@@ -188,14 +190,14 @@ async def tags(artefact_id: int) -> Response:
     return await _update(artefact_id, args, {"add_tags": "add", "remove_tags": "remove"})
 
 
-@blueprint.post("/api/artefacts/<int:artefact_id>/delete")
+@blueprint.post("/api/artefacts/<id:artefact_id>/delete")
 @requires(STORE)
 async def delete(artefact_id: int) -> Response:
     """Soft delete: restorable until the retention sweep purges it (PIXIE_SOFT_DELETE_RETENTION_DAYS)."""
     return jsonify(api_item(await state().peers.store.call("artefacts.delete", {"id": artefact_id})))
 
 
-@blueprint.post("/api/artefacts/<int:artefact_id>/restore")
+@blueprint.post("/api/artefacts/<id:artefact_id>/restore")
 @requires(STORE)
 async def restore(artefact_id: int) -> Response:
     return jsonify(api_item(await state().peers.store.call("artefacts.restore", {"id": artefact_id})))
@@ -227,7 +229,7 @@ async def _live_file(artefact_id: int) -> tuple[dict[str, Any], Any]:
     return item, path
 
 
-@blueprint.get("/api/artefacts/<int:artefact_id>/file")
+@blueprint.get("/api/artefacts/<id:artefact_id>/file")
 @requires(STORE)
 async def artefact_file(artefact_id: int) -> Response:
     item, path = await _live_file(artefact_id)
@@ -241,7 +243,7 @@ async def artefact_file(artefact_id: int) -> Response:
     return _sandboxed(response)
 
 
-@blueprint.get("/api/artefacts/<int:artefact_id>/thumb")
+@blueprint.get("/api/artefacts/<id:artefact_id>/thumb")
 @requires(STORE)
 async def artefact_thumb(artefact_id: int) -> Response:
     """A cached ~256 px WebP for raster images, else an SVG card naming the type."""

@@ -11,6 +11,7 @@ from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
 from pixie_web.inputs import check_json_inputs
+from pixie_web.params import whole_number
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.routes.tool_runs import event_stream, sse_response
 from pixie_web.runs.artefacts import resolve_references
@@ -122,11 +123,12 @@ async def list_runs(tool_id: str) -> Response:
     if record is None:
         return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
     limit = request.args.get("limit", "20")
-    if not limit.isdigit() or not 1 <= int(limit) <= LIST_MAX:
+    count = whole_number(limit, LIST_MAX)
+    if not count:
         return api_error(
             400, "BAD_REQUEST", f"limit must be a whole number from 1 to {LIST_MAX}, got {limit!r}"
         )
-    args: dict[str, Any] = {"tool_id": record["id"], "limit": int(limit)}
+    args: dict[str, Any] = {"tool_id": record["id"], "limit": count}
     if request.args.get("before"):
         args["before"] = request.args["before"]
     await state().runner.settled()

@@ -17,6 +17,7 @@ from pixie_web.context import state
 from pixie_web.errors import api_error
 from pixie_web.json_body import BodyProblem, boolean_value, json_object, wire_problem
 from pixie_web.organisation import Organisation
+from pixie_web.params import whole_number
 from pixie_web.peers import LAUNCHER, STORE
 from shared.wire import WireError
 
@@ -62,11 +63,12 @@ class Filters:
             self.archived = TRUE_WORDS[raw_archived.lower()]
         raw_workspace = args.get("workspace")
         if raw_workspace is not None:
-            if not raw_workspace.isdigit():
+            workspace_id = whole_number(raw_workspace)
+            if workspace_id is None:
                 raise BodyProblem(
                     f"parameter 'workspace' must be a workspace id, got {raw_workspace!r}", "workspace"
                 )
-            workspace = organisation.get(int(raw_workspace)) if organisation else None
+            workspace = organisation.get(workspace_id) if organisation else None
             if workspace is None:
                 raise BodyProblem(f"there is no workspace {raw_workspace}", "workspace")
             self.workspace = frozenset(workspace.tool_ids)

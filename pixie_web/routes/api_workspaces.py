@@ -62,7 +62,7 @@ async def create_workspace() -> Response:
     return response
 
 
-@blueprint.patch("/api/workspaces/<int:workspace_id>")
+@blueprint.patch("/api/workspaces/<id:workspace_id>")
 @requires(STORE)
 async def update_workspace(workspace_id: int) -> Response:
     """Rename and/or recolour; ``"colour": null`` or ``""`` clears the colour."""
@@ -73,7 +73,7 @@ async def update_workspace(workspace_id: int) -> Response:
     return jsonify(Workspace.from_store(updated).as_json())
 
 
-@blueprint.delete("/api/workspaces/<int:workspace_id>")
+@blueprint.delete("/api/workspaces/<id:workspace_id>")
 @requires(STORE)
 async def delete_workspace(workspace_id: int) -> Response:
     """Its memberships go with it; if the sidebar showed it, the sidebar shows all tools again."""
@@ -81,7 +81,7 @@ async def delete_workspace(workspace_id: int) -> Response:
     return no_content()
 
 
-@blueprint.post("/api/workspaces/<int:workspace_id>/tools/<tool_id>")
+@blueprint.post("/api/workspaces/<id:workspace_id>/tools/<tool_id>")
 @requires(STORE, LAUNCHER)
 async def add_tool(workspace_id: int, tool_id: str) -> Response:
     """Adding a member again is fine (204) and keeps its place."""
@@ -92,7 +92,7 @@ async def add_tool(workspace_id: int, tool_id: str) -> Response:
     return no_content()
 
 
-@blueprint.delete("/api/workspaces/<int:workspace_id>/tools/<tool_id>")
+@blueprint.delete("/api/workspaces/<id:workspace_id>/tools/<tool_id>")
 @requires(STORE, LAUNCHER)
 async def remove_tool(workspace_id: int, tool_id: str) -> Response:
     """A member whose folder has gone can still be removed; a tool that is neither is 404."""
@@ -117,7 +117,7 @@ async def active_workspace() -> Response:
     return jsonify(_active_json((await state().shell.organisation()).active))
 
 
-@blueprint.post("/api/workspaces/<int:workspace_id>/activate")
+@blueprint.post("/api/workspaces/<id:workspace_id>/activate")
 @requires(STORE)
 async def activate(workspace_id: int) -> Response:
     """The sidebar (and quick switcher) shows only this workspace's tools; 0 is "All tools"."""

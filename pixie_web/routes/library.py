@@ -44,6 +44,7 @@ from pixie_web.library_filters import (
     with_deleted,
     without_deleted,
 )
+from pixie_web.params import whole_number
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.runs.artefacts import safe_path
 from shared.wire import ErrorCode, WireError
@@ -188,7 +189,7 @@ async def _card_problem(artefact_id: int, message: str) -> Response:
     return await render_library(back_args(back), problems=[message])
 
 
-@blueprint.post("/library/<int:artefact_id>/star")
+@blueprint.post("/library/<id:artefact_id>/star")
 @requires(STORE, LAUNCHER)
 async def star(artefact_id: int) -> ResponseReturnValue:
     """Toggle, or set with ``value`` = 1 / 0."""
@@ -205,7 +206,7 @@ async def star(artefact_id: int) -> ResponseReturnValue:
     return await _card_action(artefact_id, {"starred": not item["starred"]})
 
 
-@blueprint.post("/library/<int:artefact_id>/label")
+@blueprint.post("/library/<id:artefact_id>/label")
 @requires(STORE, LAUNCHER)
 async def label(artefact_id: int) -> ResponseReturnValue:
     form = await request.form
@@ -216,7 +217,7 @@ async def label(artefact_id: int) -> ResponseReturnValue:
     return await _card_action(artefact_id, {"label": value})
 
 
-@blueprint.post("/library/<int:artefact_id>/tags")
+@blueprint.post("/library/<id:artefact_id>/tags")
 @requires(STORE, LAUNCHER)
 async def tags(artefact_id: int) -> ResponseReturnValue:
     """``add`` (one box, commas or spaces between tags) and ``remove`` (one tag per button)."""
@@ -231,7 +232,7 @@ async def tags(artefact_id: int) -> ResponseReturnValue:
     return await _card_action(artefact_id, {"add_tags": add, "remove_tags": remove})
 
 
-@blueprint.post("/library/<int:artefact_id>/delete")
+@blueprint.post("/library/<id:artefact_id>/delete")
 @requires(STORE, LAUNCHER)
 async def delete(artefact_id: int) -> ResponseReturnValue:
     form = await request.form
@@ -250,7 +251,7 @@ async def delete(artefact_id: int) -> ResponseReturnValue:
     return redirect(with_deleted(back, [artefact_id]), 303)
 
 
-@blueprint.post("/library/<int:artefact_id>/restore")
+@blueprint.post("/library/<id:artefact_id>/restore")
 @requires(STORE, LAUNCHER)
 async def restore(artefact_id: int) -> ResponseReturnValue:
     form = await request.form
@@ -273,7 +274,7 @@ async def bulk() -> ResponseReturnValue:
     form = await request.form
     back = without_deleted(back_to(form.get("back")))
     action = form.get("action", "")
-    ids = list(dict.fromkeys(int(raw) for raw in form.getlist("ids") if raw.isdigit()))
+    ids = list(dict.fromkeys(n for n in map(whole_number, form.getlist("ids")) if n is not None))
     problems: list[str] = []
     if action not in BULK_ACTIONS:
         problems.append("Choose what to do with the selected files.")

@@ -12,6 +12,7 @@ from quart.typing import ResponseReturnValue
 
 from pixie_web.availability import requires
 from pixie_web.context import state
+from pixie_web.params import whole_number
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.responses import no_content
 from pixie_web.routes.tool_flags import back_to
@@ -60,7 +61,7 @@ async def create() -> ResponseReturnValue:
     )
 
 
-@blueprint.post("/workspaces/<int:workspace_id>")
+@blueprint.post("/workspaces/<id:workspace_id>")
 @requires(STORE)
 async def update(workspace_id: int) -> ResponseReturnValue:
     form = await request.form
@@ -70,7 +71,7 @@ async def update(workspace_id: int) -> ResponseReturnValue:
     return await _apply("workspaces.update", args, str(workspace_id))
 
 
-@blueprint.post("/workspaces/<int:workspace_id>/delete")
+@blueprint.post("/workspaces/<id:workspace_id>/delete")
 @requires(STORE)
 async def delete(workspace_id: int) -> ResponseReturnValue:
     return await _apply("workspaces.delete", {"id": workspace_id}, str(workspace_id))
@@ -82,9 +83,9 @@ async def show() -> ResponseReturnValue:
     """The sidebar's switcher: ``workspace`` is an id, or empty / 0 for all tools."""
     form = await request.form
     raw = (form.get("workspace") or "0").strip()
-    workspace_id = int(raw) if raw.isdigit() else -1
+    workspace_id = whole_number(raw)
     organisation = await state().shell.organisation()
-    if workspace_id != 0 and organisation.get(workspace_id) is None:
+    if workspace_id is None or (workspace_id != 0 and organisation.get(workspace_id) is None):
         raise ToolProblem(404, "NOT_FOUND", f"There is no workspace {raw!r}.")
     await state().shell.set_active_workspace(workspace_id or None)
     if _is_htmx():
@@ -103,10 +104,11 @@ async def membership(tool_id: str) -> ResponseReturnValue:
         raise ToolProblem(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
     form = await request.form
     raw = form.get("workspace", "")
-    if not raw.isdigit() or (await state().shell.organisation()).get(int(raw)) is None:
+    workspace_id = whole_number(raw)
+    if workspace_id is None or (await state().shell.organisation()).get(workspace_id) is None:
         raise ToolProblem(404, "NOT_FOUND", f"There is no workspace {raw!r}.")
     op = "workspaces.add_tool" if form.get("member") == "1" else "workspaces.remove_tool"
-    await state().shell.change(op, {"id": int(raw), "tool_id": record["id"]})
+    await state().shell.change(op, {"id": workspace_id, "tool_id": record["id"]})
     if _is_htmx():
         response = no_content()
         response.headers["HX-Refresh"] = "true"

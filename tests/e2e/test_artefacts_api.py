@@ -103,6 +103,9 @@ def test_filters_and_paging(pixie: PixieSystem, made: dict[str, Any]) -> None:
         ({"deleted": "2"}, "deleted"),
         ({"page": "0"}, "page"),
         ({"page": "x"}, "page"),
+        ({"page": "²"}, "page"),  # a digit to str.isdigit, not to int()
+        ({"page": "9" * 30}, "page"),
+        ({"page_size": "²"}, "page_size"),
         ({"page_size": "201"}, "page_size"),
         ({"page_size": "-1"}, "page_size"),
         ({"from": "last tuesday"}, "from"),
@@ -176,12 +179,14 @@ def test_bad_bodies_are_400s_naming_the_field(
 
 
 @pytest.mark.parametrize("suffix", ["/star", "/label", "/tags", "/delete", "/restore"])
-def test_an_unknown_artefact_is_a_404(pixie: PixieSystem, suffix: str) -> None:
+@pytest.mark.parametrize("artefact_id", ["999999", "9223372036854775808", "9" * 30, "²"])
+def test_an_unknown_artefact_is_a_404(pixie: PixieSystem, suffix: str, artefact_id: str) -> None:
     body = {"label": "x"} if suffix == "/label" else {"add": ["x"]} if suffix == "/tags" else None
-    response = post(pixie, f"/api/artefacts/999999{suffix}", body)
+    response = post(pixie, f"/api/artefacts/{artefact_id}{suffix}", body)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "NOT_FOUND"
-    assert pixie.get("/api/artefacts/999999/thumb").status_code == 404
+    for route in ("thumb", "file"):
+        assert pixie.get(f"/api/artefacts/{artefact_id}/{route}").status_code == 404
 
 
 def test_an_image_thumbnail_is_made_once_and_others_get_a_placeholder(

@@ -267,6 +267,7 @@ def test_the_json_api(pixie: PixieSystem) -> None:
     assert older.status_code == 200
     assert body["run_id"] not in [item["id"] for item in older.json()["items"]]
     assert pixie.get("/api/tools/slow-tool/runs?limit=0").status_code == 400
+    assert pixie.get("/api/tools/slow-tool/runs?limit=²").status_code == 400
     assert pixie.get("/api/runs/does-not-exist").status_code in (400, 404)
 
 

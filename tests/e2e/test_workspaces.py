@@ -254,6 +254,25 @@ def test_unknown_tools_and_bad_filters(http: httpx.Client) -> None:
     assert error_of(http.get("/api/tools?archived=maybe"), 400, "archived")["field"] == "archived"
     assert error_of(http.get("/api/tools?workspace=abc"), 400, "workspace")["field"] == "workspace"
     assert error_of(http.get("/api/tools?workspace=999"), 400, "999")["field"] == "workspace"
+    assert error_of(http.get("/api/tools?workspace=²"), 400, "workspace")["field"] == "workspace"
+
+
+@pytest.mark.parametrize("workspace_id", ["9223372036854775808", "9" * 30])
+def test_ids_beyond_sqlites_integers_are_unknown_workspaces(http: httpx.Client, workspace_id: str) -> None:
+    for response in (
+        http.patch(f"/api/workspaces/{workspace_id}", json={"name": "Other"}),
+        http.delete(f"/api/workspaces/{workspace_id}"),
+        http.post(f"/api/workspaces/{workspace_id}/tools/alpha"),
+        http.delete(f"/api/workspaces/{workspace_id}/tools/alpha"),
+        http.post(f"/workspaces/{workspace_id}/delete"),
+    ):
+        assert response.status_code == 404, response.text
+
+
+@pytest.mark.parametrize("raw", ["²", "9" * 30, "x"])
+def test_the_workspace_forms_refuse_numbers_that_are_not_ids(http: httpx.Client, raw: str) -> None:
+    assert http.post("/workspaces/show", data={"workspace": raw}).status_code == 404
+    assert http.post("/tool/alpha/workspaces", data={"workspace": raw, "member": "1"}).status_code == 404
 
 
 def test_the_html_forms_manage_workspaces_membership_and_tags(
