@@ -13,6 +13,7 @@ from pixie_web.errors import api_error
 from pixie_web.inputs import check_json_inputs
 from pixie_web.params import whole_number
 from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.routes.api_artefacts import api_item
 from pixie_web.routes.tool_runs import event_stream, sse_response
 from pixie_web.runs.artefacts import resolve_references
 from pixie_web.runs.outcome import RunResult
@@ -26,14 +27,6 @@ from shared.wire import ErrorCode, WireError
 blueprint = Blueprint("api_runs", __name__)
 LIST_MAX = 200
 LABEL_MAX = 120
-
-
-def artefact_json(item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **item,
-        "file_url": f"/api/artefacts/{item['id']}/file",
-        "thumb_url": f"/api/artefacts/{item['id']}/thumb",
-    }
 
 
 def result_json(result: RunResult) -> dict[str, Any]:
@@ -53,7 +46,7 @@ def result_json(result: RunResult) -> dict[str, Any]:
             "fields": failure.field_errors,
         },
         "duration_ms": result.duration_ms,
-        "artefacts": [artefact_json(item) for item in result.artefacts],
+        "artefacts": [api_item(item) for item in result.artefacts],
     }
 
 
@@ -104,7 +97,7 @@ async def _stored_run(run_id: str) -> dict[str, Any]:
         record["outputs"] = resolve_references(record["outputs"], state().settings.artefacts_dir)
     try:
         listed = await state().peers.store.call("artefacts.for_run", {"run_id": run_id})
-        record["artefacts"] = [artefact_json(item) for item in listed["items"]]
+        record["artefacts"] = [api_item(item) for item in listed["items"]]
     except WireError:
         record["artefacts"] = []
     return record

@@ -49,6 +49,10 @@ def made(pixie: PixieSystem) -> dict[str, Any]:
     files = run(pixie, "files")
     image = run(pixie, "image")
     by_name = {item["filename"]: item for item in files["artefacts"] + image["artefacts"]}
+    # A run's answer and its record list its files as /api/artefacts does, and nothing more.
+    assert all(set(item) == ITEM_KEYS for item in by_name.values())
+    stored = pixie.get(f"/api/runs/{files['run_id']}").json()["artefacts"]
+    assert stored == files["artefacts"]
     return {"files": files, "image": image, "by_name": by_name}
 
 
