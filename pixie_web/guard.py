@@ -8,6 +8,10 @@ requests to it. Two checks, applied to every request before routing:
 * A request that changes state (POST, PUT, PATCH, DELETE) whose ``Origin`` is another site, or
   whose ``Sec-Fetch-Site`` says cross-site or same-site, gets 403. curl and skills send neither
   header, so they keep working.
+* A read that another site's page makes the browser send gets 403 too, unless it is a link
+  followed to one of Pixie's pages (a top-level navigation outside ``/api``). Some reads do
+  work: ``GET /api/tools/<id>/validate`` (the seed's method) starts a copy of the tool, and an
+  autocomplete starts the tool; an ``<img>`` pointing there must not.
 
 ``check_request`` is pure; ``GuardMiddleware`` applies it as ASGI middleware.
 """
@@ -51,8 +55,17 @@ def allowed_hosts(host: str, port: int) -> frozenset[str]:
 
 
 def check_request(
-    method: str, host: str | None, origin: str | None, fetch_site: str | None, hosts: frozenset[str]
+    method: str,
+    host: str | None,
+    origin: str | None,
+    fetch_site: str | None,
+    hosts: frozenset[str],
+    *,
+    path: str = "/",
+    fetch_mode: str | None = None,
+    fetch_dest: str | None = None,
 ) -> Rejection | None:
+    """``fetch_*`` are the browser's ``Sec-Fetch-*`` headers, which no page can set."""
     if host is None or host.strip().lower() not in hosts:
         shown = "no Host header" if host is None else f"Host {host!r}"
         return Rejection(
@@ -60,9 +73,12 @@ def check_request(
             "BAD_HOST",
             f"{shown} does not name this server; use http://{sorted(hosts)[0]}",
         )
+    trusted_site = fetch_site is None or fetch_site.strip().lower() in TRUSTED_FETCH_SITES
     if method.upper() in SAFE_METHODS:
-        return None
-    if fetch_site is not None and fetch_site.strip().lower() not in TRUSTED_FETCH_SITES:
+        if trusted_site or _followed_link(method, path, fetch_mode, fetch_dest):
+            return None
+        return Rejection(403, "CROSS_SITE", "other sites may link to Pixie's pages, but not read from it")
+    if not trusted_site:
         return Rejection(403, "CROSS_SITE", "requests that change data must come from Pixie's own pages")
     if origin is not None and not (origin.strip() == "null" and fetch_site == "same-origin"):
         # A browser sends "Origin: null" with some of our own forms' posts (a form in a page
@@ -73,6 +89,16 @@ def check_request(
                 403, "CROSS_SITE", f"requests that change data must come from Pixie's own pages, not {origin}"
             )
     return None
+
+
+def _followed_link(method: str, path: str, fetch_mode: str | None, fetch_dest: str | None) -> bool:
+    """A page opened from another site's link: the whole tab, never a frame, and not the API."""
+    return (
+        method.upper() in ("GET", "HEAD")
+        and fetch_mode == "navigate"
+        and fetch_dest == "document"
+        and not (path == "/api" or path.startswith("/api/"))
+    )
 
 
 def _header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
@@ -99,6 +125,9 @@ class GuardMiddleware:
             _header(headers, b"origin"),
             _header(headers, b"sec-fetch-site"),
             self.hosts,
+            path=str(scope.get("path", "/")),
+            fetch_mode=_header(headers, b"sec-fetch-mode"),
+            fetch_dest=_header(headers, b"sec-fetch-dest"),
         )
         if rejection is None:
             await self.app(scope, receive, send)

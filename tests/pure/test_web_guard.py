@@ -19,7 +19,6 @@ def test_allowed_hosts_name_the_address_and_localhost_with_the_port() -> None:
         ("GET", "127.0.0.1:7860", None, None),
         ("GET", "localhost:7860", None, None),
         ("GET", "LOCALHOST:7860", None, None),
-        ("GET", "127.0.0.1:7860", "http://evil.example", "cross-site"),  # reads are not forgery
         ("POST", "127.0.0.1:7860", None, None),  # curl and skills
         ("POST", "127.0.0.1:7860", "http://127.0.0.1:7860", "same-origin"),
         ("POST", "localhost:7860", "http://localhost:7860", None),
@@ -64,3 +63,31 @@ def test_bad_host_message_names_the_host_and_the_right_address() -> None:
     rejection = check_request("GET", "evil.example", None, None, HOSTS)
     assert rejection is not None
     assert rejection.message == "Host 'evil.example' does not name this server; use http://127.0.0.1:7860"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "fetch_site", "mode", "dest", "accepted"),
+    [
+        ("GET", "/tool/lorenz", "cross-site", "navigate", "document", True),  # a link from elsewhere
+        ("HEAD", "/", "same-site", "navigate", "document", True),
+        ("GET", "/tool/lorenz", "same-origin", "cors", "empty", True),  # Pixie's own pages
+        ("GET", "/api/tools/x/validate", "none", "navigate", "document", True),  # typed in
+        ("GET", "/api/tools/x/validate", None, None, None, True),  # curl and skills
+        ("GET", "/api/tools/x/validate", "cross-site", "no-cors", "image", False),  # an <img>
+        ("GET", "/api/tools/x/validate", "cross-site", "navigate", "document", False),  # the API
+        ("GET", "/api", "cross-site", "navigate", "document", False),
+        ("GET", "/tool/x/autocomplete/q", "cross-site", "cors", "empty", False),  # fetch()
+        ("GET", "/tool/lorenz", "cross-site", "navigate", "iframe", False),  # framed
+        ("GET", "/assets/pixie.js", "same-site", "no-cors", "script", False),
+        ("OPTIONS", "/api/tools", "cross-site", "cors", "empty", False),
+    ],
+)
+def test_reads_from_other_sites_are_only_links_to_pages(
+    method: str, path: str, fetch_site: str | None, mode: str | None, dest: str | None, accepted: bool
+) -> None:
+    rejection = check_request(
+        method, "127.0.0.1:7860", None, fetch_site, HOSTS, path=path, fetch_mode=mode, fetch_dest=dest
+    )
+    assert (rejection is None) is accepted
+    if rejection is not None:
+        assert (rejection.status, rejection.code) == (403, "CROSS_SITE")
