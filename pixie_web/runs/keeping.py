@@ -16,11 +16,14 @@ from typing import Any
 from pixie_web.after_answer import after_answer
 from pixie_web.peers import Peers
 from pixie_web.runs import artefacts as files
+from pixie_web.runs.secrets import ToolSecrets
 from pixie_web.runs.spares import SpareFolders
 from shared import jsonio
 from shared.config import Settings
 from shared.toolspec import ToolSpec
 from shared.wire import ErrorCode, WireError
+
+NO_SECRETS = ToolSecrets()
 
 log = logging.getLogger("pixie.web.runs")
 
@@ -60,10 +63,18 @@ class Keeper:
         await self.spares.refill()
 
     async def register_files(
-        self, tool_id: str, run_id: str, folder: Path, spec: ToolSpec, *, skip: set[str] | None = None
+        self,
+        tool_id: str,
+        run_id: str,
+        folder: Path,
+        spec: ToolSpec,
+        *,
+        skip: set[str] | None = None,
+        secrets: ToolSecrets = NO_SECRETS,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """Register what the tool wrote (``skip``: paths already taken, updated in place); returns
-        the new artefacts and, when a per-run cap was hit, the sentence saying so."""
+        the new artefacts and, when a per-run cap was hit, the sentence saying so. A file whose
+        path holds one of the tool's secrets is left unregistered: its name would show it."""
         taken = skip if skip is not None else set()
         if not _has_entries(folder):
             return [], None  # most runs write no files: skip the scan's thread hop
@@ -80,6 +91,10 @@ class Keeper:
             log.warning("run %s: %s", run_id, sentence)
         registered = []
         for found in scan.files:
+            if secrets and secrets.scrub(found.rel_path) != found.rel_path:
+                log.warning("run %s: a file whose name holds one of the tool's secrets was not kept", run_id)
+                taken.add(found.rel_path)
+                continue
             args = {
                 "run_id": run_id,
                 "tool_id": tool_id,

@@ -20,7 +20,7 @@ from typing import Any
 
 from pixie_web.after_answer import after_answer
 from pixie_web.peers import Peers
-from shared.dotenv import read_dotenv
+from pixie_web.runs.secrets import ToolSecrets
 from shared.toolspec import ToolSpec
 from shared.wire import ErrorCode, WireError
 
@@ -31,26 +31,8 @@ ORPHANED_NOTE = "Pixie's web process stopped before this run finished, so its re
 
 
 def mask_secrets(inputs: Mapping[str, Any], spec: ToolSpec, tool_dir: Path) -> dict[str, Any]:
-    """Inputs as they may be stored: a value equal to one of the tool's secrets becomes ``***``."""
-    declared = {secret.key for secret in spec.secrets}
-    if not declared:
-        return dict(inputs)  # no secrets to hide: the tool's .env need not be read
-    secrets = {v for k, v in read_dotenv(tool_dir / ".env").items() if k in declared and len(v) >= 4}
-    if not secrets:
-        return dict(inputs)
-
-    def scrub(value: Any) -> Any:
-        if isinstance(value, str):
-            for secret in secrets:
-                value = value.replace(secret, "***")
-            return value
-        if isinstance(value, list):
-            return [scrub(item) for item in value]
-        if isinstance(value, dict):
-            return {key: scrub(item) for key, item in value.items()}
-        return value
-
-    return {key: scrub(value) for key, value in inputs.items()}
+    """Inputs as they may be stored: each of the tool's secrets in them becomes ``***``."""
+    return dict(ToolSecrets.of(spec, tool_dir).scrub(inputs))
 
 
 class Records:

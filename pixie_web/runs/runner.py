@@ -35,6 +35,7 @@ from pixie_web.runs.outcome import (
     timeout_failure,
 )
 from pixie_web.runs.records import Records
+from pixie_web.runs.secrets import ToolSecrets
 from pixie_web.runs.transport import LoopbackTransport
 from shared import jsonio
 from shared.config import Settings
@@ -117,7 +118,12 @@ class Runner:
             self.active.pop(run_id, None)
         if active.cancel_requested:
             outputs, failure = None, Failure("cancelled", "The run was cancelled.")
-        registered, problem = await self.keeper.register_files(tool_id, run_id, folder, spec)
+        secrets = ToolSecrets.of(spec, Path(tool["path"]))
+        if secrets:
+            if outputs is not None and (active.answer is None or secrets.found_in(active.answer)):
+                outputs, active.answer = secrets.scrub(outputs), None
+            failure = secrets.scrub_failure(failure)
+        registered, problem = await self.keeper.register_files(tool_id, run_id, folder, spec, secrets=secrets)
         if problem and failure is None:
             failure = Failure("artefacts", problem)
         status = status_of(failure)

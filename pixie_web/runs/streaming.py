@@ -41,6 +41,7 @@ from pixie_web.runs.outcome import (
     timeout_failure,
 )
 from pixie_web.runs.runner import Runner
+from pixie_web.runs.secrets import ToolSecrets
 from shared.toolcall import request_body, request_headers, unwrap_outputs
 from shared.toolspec import ToolSpec
 from shared.toolstream.events import Update, apply_update, is_streaming, normalise_event
@@ -83,6 +84,7 @@ class StreamRun:
     lease_pid: int | None = None
     folder: Path = field(default_factory=Path)  # set when the run starts
     _answer: dict[str, Any] = field(default_factory=dict)  # the tool's /run answer
+    _secrets: ToolSecrets = field(default_factory=ToolSecrets)  # read when the run starts
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
 
@@ -124,6 +126,7 @@ class StreamRun:
 
     async def _drive(self) -> None:
         started = time.time()
+        self._secrets = ToolSecrets.of(self.spec, Path(self.tool["path"]))
         active = self.runner.active[self.run_id] = ActiveRun(self.run_id, self.tool_id)
         self.folder, unusable = self.runner.keeper.prepare_folder(self.tool_id, self.run_id)
         folder = self.folder
@@ -144,7 +147,12 @@ class StreamRun:
         if active.cancel_requested:
             failure = Failure("cancelled", "The run was cancelled.")
         more, problem = await self.runner.keeper.register_files(
-            self.tool_id, self.run_id, folder, self.spec, skip={a["rel_path"] for a in registered}
+            self.tool_id,
+            self.run_id,
+            folder,
+            self.spec,
+            skip={a["rel_path"] for a in registered},
+            secrets=self._secrets,
         )
         registered.extend(more)
         if problem and failure is None:
@@ -154,6 +162,7 @@ class StreamRun:
     async def _finish(
         self, started: float, status: str, failure: Failure | None, registered: list[dict[str, Any]]
     ) -> None:
+        failure = self._secrets.scrub_failure(failure)
         stored = await self.runner.keeper.spill(self.tool_id, self.run_id, self.folder, self.outputs)
         await self.runner.records.finish(
             self.run_id,
@@ -260,7 +269,12 @@ class StreamRun:
                 if time.monotonic() >= next_scan:
                     next_scan = time.monotonic() + SCAN_EVERY
                     more, _ = await self.runner.keeper.register_files(
-                        self.tool_id, self.run_id, folder, self.spec, skip={a["rel_path"] for a in registered}
+                        self.tool_id,
+                        self.run_id,
+                        folder,
+                        self.spec,
+                        skip={a["rel_path"] for a in registered},
+                        secrets=self._secrets,
                     )
                     registered.extend(more)
             for event in parser.close():
@@ -278,6 +292,8 @@ class StreamRun:
                 self._apply(Update(output.key, "replace", self._answer[output.key]))
 
     def _apply(self, update: Update) -> None:
+        if self._secrets:
+            update = Update(update.output_key, update.apply, self._secrets.scrub(update.value))
         output = next(o for o in self.spec.outputs if o.key == update.output_key)
         self.outputs[update.output_key] = apply_update(self.outputs.get(update.output_key), output, update)
         self._emit(StreamItem(update=update, value=self.outputs[update.output_key]))

@@ -19,6 +19,8 @@ from tests.browser.support import PAGE_TIMEOUT_MS
 from tests.support.launcher import copy_fixture_tool
 from tests.support.system import PixieSystem, running_system, wait_until
 
+FRAME_IT = "url => { const f = document.createElement('iframe'); f.src = url; document.body.append(f); }"
+
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PixieSystem]:
@@ -65,17 +67,15 @@ def test_another_sites_page_may_link_to_pixie_but_not_make_it_work(
         history = system.get("/api/tools/echo-tool/validation?history=1").json()
         assert history["items"] == []  # the validator never ran
         with page.expect_response(lambda r: r.url == validate_url) as framed:
-            page.evaluate(
-                "url => { const f = document.createElement('iframe'); f.src = url; document.body.append(f); }",
-                validate_url,
-            )
+            page.evaluate(FRAME_IT, validate_url)
         refused: Response = framed.value
         assert refused.status == 403
         assert refused.json()["error"]["code"] == "CROSS_SITE"
 
         with page.expect_navigation() as opened:
             page.click("#link")
-        assert opened.value is not None and opened.value.status == 200
+        assert opened.value is not None
+        assert opened.value.status == 200
         expect(page.get_by_role("link", name="echo-tool").first).to_be_visible()  # the sidebar
     finally:
         context.close()
