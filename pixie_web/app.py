@@ -17,6 +17,7 @@ from pixie_web.assets import CACHE_FOREVER, build_assets, vendor_urls
 from pixie_web.context import PixieApp, WebState
 from pixie_web.errors import api_error, from_wire_error, respond_error, wants_json
 from pixie_web.guard import GuardMiddleware, allowed_hosts
+from pixie_web.json_body import BodyProblem
 from pixie_web.params import RowIdConverter
 from pixie_web.peers import Peers
 from pixie_web.routes import (
@@ -44,10 +45,11 @@ from shared.wire import WireError
 
 log = logging.getLogger(__name__)
 
+# Uploads are turned into data URLs for the tool; each input's max_size_mb is checked on top.
+# Only the run routes take bodies this large (bodies.py).
+MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 # No inline scripts, nothing from other origins, and no framing (clickjacking) of a page that can
 # start processes on this machine.
-# Uploads are turned into data URLs for the tool; each input's max_size_mb is checked on top.
-MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; "
     "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
@@ -146,6 +148,10 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
         body = await render_template("runs/problem.html", problem=problem)
         status = 200 if request.headers.get("HX-Request") else problem.status
         return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+    @app.errorhandler(BodyProblem)
+    async def on_body_problem(problem: BodyProblem) -> Response:
+        return problem.response()
 
     @app.errorhandler(WireError)
     async def on_wire_error(error: WireError) -> Response:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from quart import Quart, current_app
 
+from pixie_web.bodies import PixieRequest
 from pixie_web.peers import Peers
 from pixie_web.shell import Shell
 from shared.config import Settings
@@ -32,6 +33,7 @@ class WebState:
 
 class PixieApp(Quart):
     pixie: WebState
+    request_class = PixieRequest
 
 
 def state() -> WebState:

@@ -12,6 +12,7 @@ from typing import Any
 from quart import Response, request
 
 from pixie_web.errors import api_error, from_wire_error
+from shared import jsonio
 from shared.wire import ErrorCode, WireError
 
 
@@ -26,9 +27,27 @@ class BodyProblem(Exception):
         return api_error(400, "BAD_REQUEST", self.message, **extra)
 
 
+async def request_json(*, empty: Any = None) -> Any:
+    """The body parsed as JSON, whatever its Content-Type; ``empty`` when there is none.
+
+    Raises ``BodyProblem`` saying why a body is not JSON (bytes that are not UTF-8 among the
+    reasons: Quart's ``get_json(silent=True)`` let that one through as a 500).
+    """
+    data = (await request.get_data(True, False, False)).removeprefix(b"\xef\xbb\xbf")  # cache, bytes, no form
+    if not data.strip():
+        return empty
+    try:
+        return jsonio.loads(data)
+    except jsonio.JSONDecodeError as exc:
+        raise BodyProblem(f"the body is not JSON: {exc}") from None
+
+
 async def json_object(allowed: Iterable[str], example: str) -> dict[str, Any]:
     """The body as a dict; raises ``BodyProblem`` if it is not a JSON object or has other fields."""
-    body = await request.get_json(force=True, silent=True)
+    try:
+        body = await request_json()
+    except BodyProblem as problem:
+        raise BodyProblem(f"the body must be a JSON object such as {example}; {problem.message}") from None
     if not isinstance(body, dict):
         raise BodyProblem(f"the body must be a JSON object such as {example}")
     known = tuple(allowed)

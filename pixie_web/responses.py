@@ -13,5 +13,8 @@ from quart import Response
 
 
 def no_content() -> Response:
-    """204 No Content; headers may be added to it."""
-    return Response(b"", status=204)
+    """204 No Content; headers may be added to it. It names no type: there is no body (Quart
+    would call it text/html, which the JSON API's 204s are not)."""
+    response = Response(b"", status=204)
+    del response.headers["Content-Type"]
+    return response

@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 
 MAX_EDGE = 256
 QUALITY = 80
-# Pillow refuses images over this many pixels (a decompression bomb): 100 megapixels.
-MAX_PIXELS = 100_000_000
+# Larger images get the placeholder: a small file can claim a huge picture (a decompression
+# bomb), and decoding 50 megapixels already takes about 200 MB for a moment. (Pillow's own guard
+# only warns below twice its limit.)
+MAX_PIXELS = 50_000_000
 RASTER_FAMILIES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "image/tiff")
 
 
@@ -41,9 +43,10 @@ def can_thumbnail(mime: str) -> bool:
 
 def make_thumbnail(source: Path, target: Path) -> bool:
     """Write ``target`` from ``source`` (blocking: call it in a thread); False if it cannot be read."""
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(source) as opened:
+            if opened.width * opened.height > MAX_PIXELS:  # known from the header, before decoding
+                raise ValueError(f"{opened.width}x{opened.height} is more than {MAX_PIXELS:,} pixels")
             opened.draft("RGB", (MAX_EDGE * 2, MAX_EDGE * 2))  # JPEG: decode at a reduced scale
             image: Image.Image = ImageOps.exif_transpose(opened)
             image.thumbnail((MAX_EDGE, MAX_EDGE))

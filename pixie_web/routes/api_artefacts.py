@@ -21,6 +21,7 @@ from quart import Blueprint, Response, jsonify, request, send_file
 from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
+from pixie_web.json_body import BodyProblem, request_json
 from pixie_web.params import whole_number
 from pixie_web.peers import STORE
 from pixie_web.runs.artefacts import safe_path
@@ -126,9 +127,10 @@ async def list_artefacts() -> Response:
 
 
 async def _body() -> dict[str, Any]:
-    body = await request.get_json(force=True, silent=True)
-    if body is None and not await request.get_data():
-        body = {}
+    try:
+        body = await request_json(empty={})
+    except BodyProblem as problem:
+        raise BadInput("body", problem.message) from None
     if not isinstance(body, dict):
         raise BadInput("body", "the body must be a JSON object")
     return body

@@ -11,6 +11,7 @@ from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
 from pixie_web.inputs import check_json_inputs
+from pixie_web.json_body import request_json
 from pixie_web.params import whole_number
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.routes.api_artefacts import api_item
@@ -64,9 +65,7 @@ async def _stream_json(stream: StreamRun) -> AsyncIterator[bytes]:
 @requires(STORE, LAUNCHER)
 async def run_tool(tool_id: str) -> Any:
     tool = find_tool(state().peers, tool_id)
-    body = await request.get_json(force=True, silent=True)
-    if body is None:
-        body = {} if not await request.get_data() else None
+    body = await request_json(empty={})
     if not isinstance(body, dict) or not isinstance(body.get("inputs", {}), dict):
         return api_error(400, "BAD_REQUEST", 'the body must be a JSON object such as {"inputs": {"x": 1}}')
     unknown = sorted(set(body) - {"inputs"})
@@ -172,7 +171,7 @@ async def star_run(run_id: str) -> Response:
 @requires(STORE)
 async def label_run(run_id: str) -> Response:
     """``{"label": "..."}`` (at most 120 characters; empty clears); a labelled run is kept too."""
-    body = await request.get_json(force=True, silent=True)
+    body = await request_json()
     if not isinstance(body, dict) or set(body) != {"label"} or not isinstance(body["label"], str):
         return api_error(
             400, "BAD_REQUEST", 'the body must be {"label": "text"} (an empty label clears it)', field="label"

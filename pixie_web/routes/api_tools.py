@@ -16,6 +16,7 @@ from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
 from pixie_web.json_body import BodyProblem, boolean_value, json_object, wire_problem
+from pixie_web.library_filters import TAG_PATTERN
 from pixie_web.organisation import Organisation
 from pixie_web.params import whole_number
 from pixie_web.peers import LAUNCHER, STORE
@@ -27,11 +28,6 @@ blueprint.register_error_handler(WireError, wire_problem)
 # What each organisation route sets, as the flag name the store and ``Shell`` use.
 FLAG_OF_ROUTE = {"favourite": "favourite", "pin": "pinned_warm", "archive": "archived"}
 TRUE_WORDS = {"true": True, "1": True, "false": False, "0": False}
-
-
-@blueprint.errorhandler(BodyProblem)
-async def on_body_problem(problem: BodyProblem) -> Response:
-    return problem.response()
 
 
 def organisation_json(
@@ -51,9 +47,18 @@ def organisation_json(
 class Filters:
     """``/api/tools`` query filters; raises ``BodyProblem`` (400 naming the parameter)."""
 
+    NAMES = ("workspace", "tag", "archived")
+
     def __init__(self, args: Mapping[str, str], organisation: Organisation | None) -> None:
+        unknown = sorted(set(args) - set(self.NAMES))
+        if unknown:
+            known = ", ".join(self.NAMES)
+            raise BodyProblem(f"unknown parameter {unknown[0]!r} (known: {known})", unknown[0])
         self.workspace: frozenset[str] | None = None
         self.tag = args.get("tag", "").strip().lower() or None
+        if self.tag is not None and not TAG_PATTERN.fullmatch(self.tag):
+            message = f"parameter 'tag' must be a tag (a-z, 0-9, - and _, at most 32), got {args['tag']!r}"
+            raise BodyProblem(message, "tag")
         self.archived: bool | None = None
         raw_archived = args.get("archived")
         if raw_archived is not None:

@@ -26,11 +26,6 @@ FIELDS = ("name", "colour")
 EXAMPLE = '{"name": "Maths", "colour": "#3b82f6"}'
 
 
-@blueprint.errorhandler(BodyProblem)
-async def on_body_problem(problem: BodyProblem) -> Response:
-    return problem.response()
-
-
 blueprint.register_error_handler(WireError, wire_problem)
 
 

@@ -15,7 +15,9 @@ from quart.typing import ResponseReturnValue
 
 from pixie_web.availability import requires
 from pixie_web.context import state
+from pixie_web.errors import respond_error
 from pixie_web.fragments import render_fragment
+from pixie_web.library_filters import TAG_PATTERN
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.responses import no_content
 from pixie_web.tools import ToolProblem
@@ -72,6 +74,13 @@ async def tags(tool_id: str) -> ResponseReturnValue:
         raise ToolProblem(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
     form = await request.form
     wanted = list(dict.fromkeys(tag.lower() for tag in TAG_SEPARATORS.split(form.get("tags", "")) if tag))
+    bad = [tag for tag in wanted if not TAG_PATTERN.fullmatch(tag)]
+    if bad:
+        message = (
+            f"{bad[0]!r} is not a tag: a tag is 1 to 32 of a-z, 0-9, - and _ (commas or spaces go between "
+            f"tags). The tags of {record['name']} were not changed."
+        )
+        return await respond_error(400, "BAD_REQUEST", message, "That is not a tag")
     have = (await current.shell.organisation()).tags_of(str(record["id"]))
     add = [tag for tag in wanted if tag not in have]
     remove = [tag for tag in have if tag not in wanted]

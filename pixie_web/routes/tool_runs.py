@@ -17,6 +17,7 @@ from typing import Any
 from quart import Blueprint, Response, make_response, render_template, request, stream_with_context
 
 from pixie_web.availability import requires
+from pixie_web.bodies import posted_form
 from pixie_web.context import state
 from pixie_web.fragments import FRAGMENTS, render_fragment
 from pixie_web.inputs import Upload, coerce_form, form_values, redisplay_values, render_form_fields
@@ -77,7 +78,7 @@ async def render_result(tool: Tool, result: RunResult) -> Response:
 @requires(STORE, LAUNCHER)
 async def run(tool_id: str) -> Response:
     tool = find_tool(state().peers, tool_id)
-    posted = (await request.form).to_dict(flat=False)
+    posted = (await posted_form(f"/api/tools/{tool_id}/run")).to_dict(flat=False)
     proposed_id = _proposed_run_id(tool, posted)
     coerced = coerce_form(tool.spec, posted, await _uploads())
     if not coerced.ok:

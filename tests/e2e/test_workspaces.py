@@ -85,6 +85,7 @@ def test_a_workspace_is_created_listed_renamed_and_deleted(http: httpx.Client) -
 
     deleted = http.delete(f"/api/workspaces/{maths['id']}")
     assert (deleted.status_code, deleted.content) == (204, b"")
+    assert "content-type" not in deleted.headers  # not text/html: there is no body at all
     assert [item["id"] for item in http.get("/api/workspaces").json()] == [data["id"]]
     error_of(http.delete(f"/api/workspaces/{maths['id']}"), 404, str(maths["id"]))
 
@@ -255,6 +256,8 @@ def test_unknown_tools_and_bad_filters(http: httpx.Client) -> None:
     assert error_of(http.get("/api/tools?workspace=abc"), 400, "workspace")["field"] == "workspace"
     assert error_of(http.get("/api/tools?workspace=999"), 400, "999")["field"] == "workspace"
     assert error_of(http.get("/api/tools?workspace=²"), 400, "workspace")["field"] == "workspace"
+    assert error_of(http.get("/api/tools?tag=Has%20Space"), 400, "tag")["field"] == "tag"
+    assert error_of(http.get("/api/tools?bogus=1"), 400, "bogus")["field"] == "bogus"
 
 
 @pytest.mark.parametrize("workspace_id", ["9223372036854775808", "9" * 30])
@@ -323,9 +326,57 @@ def test_the_html_forms_manage_workspaces_membership_and_tags(
     assert 'data-tag="ode"' in http.get("/tool/alpha").text
     assert http.post("/tool/alpha/tags", data={"tags": "ode"}).status_code == 303
     assert tool_item(http, "alpha")["tags"] == ["ode"]
-    assert http.post("/tool/alpha/tags", data={"tags": "b@d"}).status_code == 400
+    refused = http.post("/tool/alpha/tags", data={"tags": "ode, b@d"})
+    assert refused.status_code == 400
+    assert "&#39;b@d&#39; is not a tag" in refused.text  # in words, not the store's field 'add'
+    assert "were not changed" in refused.text
+    assert tool_item(http, "alpha")["tags"] == ["ode"]
     assert http.post("/tool/nope/tags", data={"tags": "x"}).status_code == 404
 
     assert http.post(f"/workspaces/{maths['id']}/delete").status_code == 303
     assert http.get("/api/workspaces").json() == []
     assert http.post(f"/workspaces/{maths['id']}/delete").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/workspaces",
+        "/api/tools/alpha/favourite",
+        "/api/tools/alpha/tags",
+        "/api/tools/alpha/run",
+        "/api/runs/0123456789abcdef0123456789abcdef/label",
+        "/api/artefacts/1/tags",
+    ],
+)
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b'{"name": "\xff\xfe"}', "not valid UTF-8"),
+        (b"{bad", "not JSON"),
+        (b'{"value": 1e999}', "not JSON"),
+    ],
+)
+def test_a_body_that_is_not_json_is_a_400_saying_why(
+    http: httpx.Client, path: str, body: bytes, says: str
+) -> None:
+    response = http.post(path, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "BAD_REQUEST"
+    assert says in error["message"]
+
+
+def test_only_a_run_may_send_a_large_body(http: httpx.Client) -> None:
+    padding = "x" * (5 * 1024 * 1024)
+    for path in ("/api/tools/alpha/favourite", "/api/workspaces"):
+        refused = http.post(path, json={"value": True, "padding": padding})
+        assert refused.status_code == 413, (path, refused.text[:200])
+    assert http.post("/tool/alpha/tags", data={"tags": padding}).status_code == 413
+    # A form's address refuses a body that is not a form, rather than read it as an empty form.
+    tags = tool_item(http, "alpha")["tags"]
+    assert http.post("/tool/alpha/tags", json={"tags": ""}).status_code == 415
+    assert tool_item(http, "alpha")["tags"] == tags
+    run = http.post("/api/tools/alpha/run", json={"inputs": {"padding": padding}})
+    assert run.status_code == 422  # read in full: the input is unknown, not too large
+    assert "padding" in run.text

@@ -37,6 +37,7 @@ async def _send(response: Response, monkeypatch: pytest.MonkeyPatch) -> tuple[by
 async def test_no_content_is_sent_without_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     response = no_content()
     assert response.status_code == 204
+    assert "Content-Type" not in response.headers
     assert await _send(response, monkeypatch) == (b"", 0)
 
 
