@@ -8,13 +8,14 @@ that tool's reports older than ``KEEP_DAYS``, keeping the history bounded withou
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from typing import Any
 
 from pixie_store import rules
 from pixie_store.db import Database
 from pixie_store.ops.base import OpTable, from_json, to_json
-from shared.timestamps import days_before
+from shared.timestamps import days_before, normalise_instant
 from shared.wire import Args, bad_request, not_found
 
 OPS = OpTable()
@@ -52,6 +53,16 @@ def _tool_id(args: Args) -> str:
     return args.text("tool_id", max_length=rules.TOOL_ID_MAX)
 
 
+def _made_at(report: dict[str, Any], db: Database) -> str:
+    """The report's own timestamp, so that every place showing the report gives one time; the
+    time of saving when it has none."""
+    stamp = report.get("timestamp")
+    if isinstance(stamp, str):
+        with contextlib.suppress(ValueError):
+            return normalise_instant(stamp)
+    return db.now()
+
+
 @OPS.op("reports.save")
 async def save_report(db: Database, args: Args) -> dict[str, Any]:
     tool_id = _tool_id(args)
@@ -70,7 +81,7 @@ async def save_report(db: Database, args: Args) -> dict[str, Any]:
         _, report_id = await tx.run(
             "INSERT INTO validation_reports (tool_id, created_at, overall, content_hash, report_json, "
             "counts_json) VALUES (?, ?, ?, ?, ?, ?)",
-            (tool_id, db.now(), overall, content_hash, report_json, counts_json),
+            (tool_id, _made_at(report, db), overall, content_hash, report_json, counts_json),
         )
         await tx.run(
             "DELETE FROM validation_reports WHERE tool_id = ? AND created_at < ? AND id != ?",

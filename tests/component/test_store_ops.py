@@ -475,6 +475,19 @@ async def test_reports_save_latest_history(store: StoreHarness, clock: FakeClock
     assert [item["report"]["overall"] for item in full["items"]] == ["pass", "fail"]
 
 
+async def test_a_report_is_stored_at_its_own_timestamp(store: StoreHarness) -> None:
+    """So /validation, its history and /api/tools give the same time for one report."""
+    made = "2026-01-02T03:04:05.678+00:00"
+    saved = await store.call(
+        "reports.save", {"tool_id": "a", "report": {"overall": "pass", "timestamp": made}}
+    )
+    assert saved["created_at"] == "2026-01-02T03:04:05.678Z"
+    odd = await store.call(
+        "reports.save", {"tool_id": "a", "report": {"overall": "pass", "timestamp": "noon"}}
+    )
+    assert odd["created_at"] == T0  # a timestamp that is not one: the time of saving
+
+
 async def test_report_summaries_count_the_checks(store: StoreHarness) -> None:
     checks = [
         {"name": n, "status": s} for n, s in [("a", "pass"), ("b", "pass"), ("c", "skip"), ("d", "warn")]
