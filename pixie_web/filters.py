@@ -8,6 +8,7 @@ from typing import Any
 
 from quart import Quart
 
+from pixie_web.outputs.numbers import human_size
 from shared.timestamps import readable_duration
 
 SUMMARY_LENGTH = 80
@@ -57,7 +58,10 @@ def input_summary(inputs: Any) -> str:
     return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
 
 
-_SPEC_ERROR = re.compile(r'^tool\.json: (?P<field>[\w.\[\]]+(?: \(key "[^"]*"\))?): (?P<message>.+)$', re.S)
+# The launcher names the file with the tool's folder ("my-tool/tool.json: ..."), the parser without.
+_FILE = r"(?:[^\s:/]+/)?tool\.json: "
+_SPEC_ERROR = re.compile(rf'^{_FILE}(?P<field>[\w.\[\]]+(?: \(key "[^"]*"\))?): (?P<message>.+)$', re.S)
+_FILE_PREFIX = re.compile(rf"^{_FILE}")
 
 
 def spec_error_parts(line: str) -> dict[str, str]:
@@ -65,7 +69,7 @@ def spec_error_parts(line: str) -> dict[str, str]:
     table of a broken tool's problems; any other line (invalid JSON, say) is all message."""
     match = _SPEC_ERROR.match(line)
     if match is None:
-        return {"field": "tool.json", "message": line.removeprefix("tool.json: ")}
+        return {"field": "tool.json", "message": _FILE_PREFIX.sub("", line)}
     return {"field": match["field"], "message": match["message"]}
 
 
@@ -75,6 +79,7 @@ FILTERS = {
     "failure_title": failure_title,
     "input_summary": input_summary,
     "spec_error_parts": spec_error_parts,
+    "size": human_size,  # as a run's file cards say it ("4.5 KB"), not Jinja's decimal kB
 }
 
 

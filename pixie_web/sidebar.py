@@ -34,7 +34,7 @@ DOTS: Mapping[str, str] = {
 DOT_WORDS: Mapping[str, str] = {
     "stopped": "Stopped",
     "starting": "Starting",
-    "running": "Running",
+    "running": "Warm",  # the process is up and ready; "Running" read as a run in progress
     "error": "Needs attention",
 }
 BADGE_WORDS: Mapping[str, str] = {

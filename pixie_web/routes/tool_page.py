@@ -15,8 +15,9 @@ from pixie_web.context import state
 from pixie_web.inputs import form_values, render_form_fields
 from pixie_web.outputs import render_panel
 from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.runs.artefacts import resolve_references
 from pixie_web.tool_context import head_and_history
-from pixie_web.tools import ToolProblem, find_tool
+from pixie_web.tools import Tool, ToolProblem, find_tool
 from shared.wire import WireError
 
 blueprint = Blueprint("tool_page", __name__)
@@ -52,23 +53,57 @@ async def tool_page(tool_id: str) -> Response:
         last_inputs = saved.get("last_inputs") or {}
     except WireError:
         pass
+    extras = await head_and_history(current, tool.record)
+    latest, outputs = await _latest_result(tool, extras["runs"])
+    chat = tool.spec.layout == "chat"
     return await _page(
         "tool.html",
         tool=tool,
         fields=render_form_fields(tool.spec, form_values(tool.spec, last_inputs), {}),
-        panel=render_panel(tool.spec, None),
-        conversation=_conversation(last_inputs),
-        **await head_and_history(current, tool.record),
+        panel=render_panel(tool.spec, None if chat else outputs),
+        latest_run=None if chat else latest,
+        conversation=_conversation(last_inputs, _reply(tool, outputs) if chat else None),
+        **extras,
     )
 
 
-def _conversation(last_inputs: dict[str, Any]) -> list[dict[str, str]]:
-    """A chat tool's last conversation (its ``messages`` input), to show when the page opens."""
+async def _latest_result(tool: Tool, runs: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, Any]:
+    """The newest run and its outputs when it succeeded: the form holds that run's inputs, so the
+    page shows what they gave rather than empty cards."""
+    if not runs or runs[0]["status"] != "ok":
+        return None, None
+    try:
+        record = await state().peers.store.call("runs.get", {"run_id": runs[0]["id"]})
+    except WireError:
+        return None, None
+    if not record["outputs"]:
+        return None, None
+    return runs[0], resolve_references(record["outputs"], state().settings.artefacts_dir)
+
+
+def _reply(tool: Tool, outputs: Any) -> str | None:
+    """A chat tool's last reply: its first text-like output, as the page's chat script reads it."""
+    if not isinstance(outputs, dict):
+        return None
+    for output in tool.spec.outputs:
+        value = outputs.get(output.key)
+        if output.type in ("stream_text", "text", "markdown"):
+            value = value.get("text", value.get("value")) if isinstance(value, dict) else value
+            return value if isinstance(value, str) and value.strip() else None
+    return None
+
+
+def _conversation(last_inputs: dict[str, Any], reply: str | None = None) -> list[dict[str, str]]:
+    """A chat tool's last conversation (its ``messages`` input, then the reply it got), to show
+    when the page opens."""
     messages = last_inputs.get("messages")
     if not isinstance(messages, list):
         return []
-    return [
+    conversation = [
         {"role": str(item["role"]), "content": str(item["content"])}
         for item in messages
         if isinstance(item, dict) and item.get("role") in ("user", "assistant") and "content" in item
     ]
+    if reply and conversation and conversation[-1]["role"] == "user":
+        conversation.append({"role": "assistant", "content": reply})
+    return conversation

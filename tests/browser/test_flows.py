@@ -162,9 +162,30 @@ def test_a_streaming_run_fills_in_and_can_be_cancelled(system: PixieSystem, open
     reply = page.locator("#output-reply .output-body")
     expect(reply).not_to_be_empty(timeout=RUN_TIMEOUT_MS)
     expect(page.locator("#run-status[data-status='running']")).to_be_visible()
+    # The streamed chart grows in place: the drawing is kept, not drawn again from nothing per event.
+    drawn = page.locator("#output-curve figure.is-drawn [data-chart-surface]")
+    expect(drawn).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    surface = drawn.element_handle()
+    start = page.evaluate("el => el._fullData[0].x.length", surface)
+    page.wait_for_function(
+        "([el, n]) => el.isConnected && el._fullData[0].x.length >= n + 5", arg=[surface, start]
+    )
     page.locator(".run-stream").get_by_role("button", name="Cancel").click()
     expect(page.locator("#run-status[data-status='cancelled']")).to_be_visible(timeout=20_000)
     expect(page.get_by_role("button", name="Run")).to_be_enabled()
+
+
+def test_on_a_phone_the_result_is_brought_into_view(system: PixieSystem, open_page: PageOpener) -> None:
+    page = open_page(system, "/tool/compound-interest")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.evaluate("window.scrollTo(0, 0)")
+    run_tool(page)
+    expect(page.locator("#output-panel .output-card").first).to_be_in_viewport()
+    header = page.locator(".tool-head")  # the actions wrap under the title, not over it
+    title, actions = header.locator("h1").bounding_box(), header.locator(".tool-actions").bounding_box()
+    assert title is not None
+    assert actions is not None
+    assert actions["y"] >= title["y"] + title["height"]
 
 
 def test_the_chat_layout_holds_a_conversation(system: PixieSystem, open_page: PageOpener) -> None:
@@ -182,6 +203,9 @@ def test_the_chat_layout_holds_a_conversation(system: PixieSystem, open_page: Pa
     sent = page.locator("textarea[name='messages']").input_value()
     assert sent.count('"role":"user"') == 2, sent
     assert sent.count('"role":"assistant"') == 1, sent
+    page.reload()  # the conversation comes back whole, the last reply included
+    expect(page.locator(".chat-message.chat-assistant")).to_have_count(2)
+    expect(page.locator(".chat-message.chat-user")).to_have_count(2)
     axe_in_both_themes(page)
     screenshots(page, "chat")
 

@@ -234,7 +234,8 @@ def test_dashboard_lists_tools_and_their_problems(pixie: PixieSystem) -> None:
     assert page.status_code == 200
     assert 'data-tool-id="good-tool"' in page.text
     assert "Tools that need fixing" in page.text
-    assert "bad-tool/tool.json" in page.text
+    assert "(bad-tool/)" in page.text
+    assert "<li><code>name</code>: " in page.text  # each problem by its field, not the file again
 
 
 def test_honcho_start_runs_everything_and_ctrl_c_stops_all_within_five_seconds(tmp_path: Path) -> None:

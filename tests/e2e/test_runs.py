@@ -329,6 +329,50 @@ def test_outputs_wrapped_in_an_outputs_object_are_answered_and_kept_flat(pixie: 
     assert json.loads(done.removeprefix("data: "))["outputs"] == canned
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body", "status", "says"),
+    [
+        ("multipart/form-data", b'--x\r\nContent-Disposition: form-data; name="mode"', 400, "boundary"),
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=",
+            400,
+            "could not",
+        ),
+        ("text/plain", b"mode=canned", 415, "/api/tools/runs-tool/run"),
+        ("application/json", b'{"inputs": {"mode": "canned"}}', 415, "JSON goes to /api/tools/runs-tool/run"),
+    ],
+)
+def test_a_body_that_is_not_a_readable_form_is_refused_not_run_with_defaults(
+    pixie: PixieSystem, content_type: str, body: bytes, status: int, says: str
+) -> None:
+    before = pixie.get("/api/tools/runs-tool/runs?limit=1").json()["items"]
+    response = pixie.http.post("/tool/runs-tool/run", content=body, headers={"content-type": content_type})
+    assert response.status_code == status, response.text
+    assert says in response.text
+    assert pixie.get("/api/tools/runs-tool/runs?limit=1").json()["items"] == before  # nothing ran
+
+
+def test_a_form_post_without_a_body_runs_with_the_defaults(pixie: PixieSystem) -> None:
+    response = pixie.http.post("/tool/runs-tool/run")
+    assert response.status_code == 200
+    assert response.headers["X-Pixie-Run-Status"] == "ok"
+
+
+def test_the_tool_page_shows_the_last_runs_result_beside_its_inputs(pixie: PixieSystem) -> None:
+    ok = pixie.http.post("/api/tools/runs-tool/run", json={"inputs": {"mode": "canned"}}).json()
+    page = pixie.get("/tool/runs-tool").text
+    assert f'class="run-status run-latest" data-run-id="{ok["run_id"]}"' in page
+    assert f'href="/tool/runs-tool/runs/{ok["run_id"]}">open it</a>' in page
+    assert 'data-output-key="text" data-output-type="text" data-output-state="value"' in page
+    assert "canned" in page
+    failed = pixie.http.post("/api/tools/runs-tool/run", json={"inputs": {"mode": "secret-refusal"}}).json()
+    assert failed["status"] == "error"
+    page = pixie.get("/tool/runs-tool").text  # the last run failed: its form, and empty cards
+    assert "run-latest" not in page
+    assert 'data-output-key="text" data-output-type="text" data-output-state="empty"' in page
+
+
 def test_history_is_paginated_beyond_twenty(pixie: PixieSystem) -> None:
     for _ in range(22):
         assert pixie.http.post(

@@ -44,6 +44,12 @@ def test_words() -> None:
             "invalid JSON at line 1, column 12: Expecting value",
         ),
         ("something else entirely", "tool.json", "something else entirely"),
+        (  # as the launcher reports it, with the tool's folder
+            'my-tool/tool.json: inputs[0].type (key "x"): unknown input type "numbr"',
+            'inputs[0].type (key "x")',
+            'unknown input type "numbr"',
+        ),
+        ("my-tool/tool.json: invalid JSON at line 2", "tool.json", "invalid JSON at line 2"),
     ],
 )
 def test_spec_error_parts(line: str, field: str, message: str) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pixie_web.sidebar import DOTS, badge_of, build_sidebar, dot_of
+from pixie_web.sidebar import DOT_WORDS, DOTS, badge_of, build_sidebar, dot_of
 
 pytestmark = pytest.mark.timeout(10)
 
@@ -78,6 +78,7 @@ def test_words_for_screen_readers() -> None:
     failing = record("a", state="fatal", validation={"overall": "warn", "stale": True})
     tool = build_sidebar([failing], {}).tools[0]
     assert (tool.dot_words, tool.badge_words) == ("Needs attention", "Warnings (out of date)")
+    assert DOT_WORDS["running"] == "Warm"  # a warm tool, not a run in progress
 
 
 def test_the_version_changes_only_with_what_is_shown() -> None:

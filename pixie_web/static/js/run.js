@@ -74,6 +74,20 @@
     }
   });
 
+  // On a narrow window the outputs are under the form, often below the fold: bring a new
+  // result into view (not in the chat layout, whose reply sits just above its composer).
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const panel = event.detail.target;
+    const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!panel || panel.id !== "output-panel" || !(form instanceof HTMLFormElement) || form.matches("[data-chat-form]")) {
+      return;
+    }
+    if (panel.getBoundingClientRect().top > window.innerHeight - 96) {
+      const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      panel.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
+    }
+  });
+
   // A final status (not "running") ends the run, whichever way it arrived.
   Pixie.register("#run-status", (status) => {
     if (status.dataset.status === "running") {

@@ -67,7 +67,19 @@
       if (!started) {
         started = true;
         lastWidth = width;
-        inTurn(draw)
+        // By its turn the element may be gone (a new run swapped the cards) or hidden again:
+        // drawing then would draw into nothing (a heat map fails on a canvas of width 0).
+        const drawIfShown = () => {
+          if (!element.isConnected) {
+            return null;
+          }
+          if (!element.clientWidth) {
+            started = false; // the observer starts it again once the element has a width
+            return null;
+          }
+          return draw();
+        };
+        inTurn(drawIfShown)
           .then((result) => {
             drawn = result || null;
             if (drawn && !element.isConnected && typeof drawn.destroy === "function") {

@@ -197,6 +197,33 @@
     return state ? { type: state.type, data: state.data } : null;
   }
 
+  // A streaming run sends each changed card whole, out of band. Swapping a drawn chart's card
+  // would draw the chart again from nothing, blank until Plotly finishes, on every event; so
+  // a drawn chart of the same type takes the new data in place (Plotly.react), and only its
+  // data block and data table are swapped.
+  function updateInPlace(event) {
+    const { target, fragment } = event.detail;
+    const state = target && target.matches && target.matches(".output-card") ? stateOf(target) : null;
+    const incoming = fragment && fragment.querySelector && fragment.querySelector("figure.chart[data-chart]");
+    if (!state || !state.drawn || !incoming || incoming.dataset.chart !== state.type) {
+      return;
+    }
+    event.detail.shouldSwap = false;
+    state.data = Pixie.readData(incoming);
+    for (const selector of ["script.output-data", "details"]) {
+      const old = state.figure.querySelector(":scope > " + selector);
+      const fresh = incoming.querySelector(":scope > " + selector);
+      if (old && fresh) {
+        if (selector === "details") {
+          fresh.open = old.open; // a data table the reader opened stays open
+        }
+        old.replaceWith(fresh);
+      }
+    }
+    redraw(state).catch((error) => console.error("Pixie chart update failed", error));
+  }
+
+  document.addEventListener("htmx:oobBeforeSwap", updateInPlace);
   Object.assign(api, { extendChart, chartState });
   api.register("figure.chart[data-chart]", setup);
 })();
