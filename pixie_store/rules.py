@@ -122,4 +122,6 @@ def workspace_name(raw: str, field: str = "name") -> str:
     value = raw.strip()
     if not 1 <= len(value) <= WORKSPACE_NAME_MAX:
         raise bad_request(f"field {field!r} must be 1-{WORKSPACE_NAME_MAX} characters after trimming", field)
+    if not value.isprintable():  # a name is shown in the sidebar: no line breaks, NULs or escapes
+        raise bad_request(f"field {field!r} must not hold control characters, got {value!r}", field)
     return value

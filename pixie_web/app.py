@@ -163,8 +163,14 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
         if status == 404:
             return await respond_error(404, "NOT_FOUND", "There is nothing at this address.", "Not found")
         if status == 405:
-            message = "This address does not accept that method."
-            return await respond_error(405, "METHOD_NOT_ALLOWED", message, "Not allowed")
+            allowed = sorted(getattr(error, "valid_methods", None) or ())
+            message = "This address does not accept that method." + (
+                f" It accepts {', '.join(allowed)}." if allowed else ""
+            )
+            response = await respond_error(405, "METHOD_NOT_ALLOWED", message, "Not allowed")
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+            return response
         code = error.name.upper().replace(" ", "_")
         return await respond_error(status, code, error.description or error.name, error.name)
 

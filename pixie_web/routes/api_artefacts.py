@@ -13,6 +13,7 @@ BAD_REQUEST names the field. Either way a bad value is a 400 naming the paramete
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from pixie_web.params import whole_number
 from pixie_web.peers import STORE
 from pixie_web.runs.artefacts import safe_path
 from pixie_web.thumbs import can_thumbnail, make_thumbnail, placeholder_svg, thumb_path
+from shared.timestamps import parse_bound
 from shared.wire import ErrorCode, WireError
 
 blueprint = Blueprint("api_artefacts", __name__)
@@ -91,6 +93,10 @@ def list_args(query: Any) -> dict[str, Any]:
                 name, f"parameter {name!r} must be a whole number from {low} to {high}, got {value!r}"
             )
         args[name] = number
+    if "from" in args and "to" in args:
+        with contextlib.suppress(ValueError):  # a malformed date is the store's to name
+            if parse_bound(args["from"], end=False) > parse_bound(args["to"], end=True):
+                raise BadInput("from", f"parameter 'from' ({args['from']}) is after 'to' ({args['to']})")
     return args
 
 

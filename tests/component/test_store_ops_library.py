@@ -83,6 +83,8 @@ BAD_ARGUMENTS: list[tuple[str, dict[str, Any], str]] = [
     ("workspaces.create", {}, "name"),
     ("workspaces.create", {"name": "   "}, "name"),
     ("workspaces.create", {"name": "x" * 61}, "name"),
+    ("workspaces.create", {"name": "Ma\x00ths"}, "name"),
+    ("workspaces.create", {"name": "Two\nlines"}, "name"),
     ("workspaces.create", {"name": "Maths", "colour": "red"}, "colour"),
     ("workspaces.create", {"name": "Maths", "colour": "#12345"}, "colour"),
     ("workspaces.update", {"name": "x"}, "id"),

@@ -114,6 +114,7 @@ def test_filters_and_paging(pixie: PixieSystem, made: dict[str, Any]) -> None:
         ({"page_size": "-1"}, "page_size"),
         ({"from": "last tuesday"}, "from"),
         ({"to": "2026-13-45"}, "to"),
+        ({"from": "2026-12-01", "to": "2026-01-01"}, "from"),  # the wrong way round
         ({"mime": "not a type"}, "mime"),
         ({"tag": "Has Space"}, "tag"),
         ({"label": "x" * 121}, "label"),

@@ -192,6 +192,8 @@ def test_cross_site_post_gets_403_and_curl_style_post_passes_the_guard(pixie: Pi
     assert fetch.status_code == 403
     plain = pixie.http.post("/api/tools")
     assert plain.status_code == 405  # past the guard; the route just has no POST
+    assert plain.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert "It accepts GET, HEAD, OPTIONS." in plain.json()["error"]["message"]
 
 
 def test_api_errors_are_json_and_unknown_routes_404(pixie: PixieSystem) -> None:
