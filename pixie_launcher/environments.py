@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import time
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -73,6 +74,38 @@ def status(tool_dir: Path) -> EnvStatus:
     if not isinstance(stamp, dict) or stamp.get("fingerprint") != fingerprint(tool_dir):
         return EnvStatus.STALE
     return EnvStatus.READY
+
+
+def requires_python(tool_dir: Path) -> str | None:
+    """pyproject.toml's ``requires-python``, if it can be read."""
+    try:
+        project = tomllib.loads((tool_dir / "pyproject.toml").read_text(encoding="utf-8")).get("project")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    wanted = project.get("requires-python") if isinstance(project, dict) else None
+    return wanted if isinstance(wanted, str) else None
+
+
+# uv's words when no interpreter fits and none could be fetched (downloads come from GitHub,
+# which an offline or locked-down machine cannot reach).
+_NO_PYTHON = (
+    "No interpreter found",
+    "python-build-standalone",
+    "No download found",
+    "No Python at",
+    "no Python installation",
+)
+
+
+def missing_python_hint(output: list[str], wanted: str | None) -> str | None:
+    """What to do when uv failed for want of a Python, in words; None for any other failure."""
+    if not any(marker in line for line in output for marker in _NO_PYTHON):
+        return None
+    version = f"Python {wanted}" if wanted else "the Python it needs"
+    return (
+        f"the tool asks for {version} (requires-python in pyproject.toml); none is installed and uv "
+        "could not download one. Install that Python, or allow the one you have in requires-python."
+    )
 
 
 def uv_binary() -> str:
@@ -146,7 +179,9 @@ class Build:
                 f"building the environment took longer than {self.timeout:g} s", "\n".join(tail)
             ) from None
         if code != 0:
-            raise BuildError(f"building the environment failed (uv exited with {code})", "\n".join(tail))
+            why = f"building the environment failed (uv exited with {code})"
+            hint = missing_python_hint(tail, requires_python(self.tool_dir))
+            raise BuildError(f"{why}: {hint}" if hint else why, "\n".join(tail))
         stamp = {"fingerprint": fingerprint(self.tool_dir), "built_at": time.time()}
         (self.tool_dir / ".venv" / STAMP_NAME).write_text(json.dumps(stamp))
         keep(f"environment ready in {time.monotonic() - started:.1f} s")
