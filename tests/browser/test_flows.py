@@ -226,6 +226,12 @@ def test_the_quick_switcher_and_the_search_shortcut(system: PixieSystem, open_pa
     nav = page.get_by_role("navigation", name="Tools")
     expect(nav.get_by_role("link", name=re.compile("Compound interest"))).to_be_visible()
     expect(nav.get_by_role("link", name=re.compile("Lorenz"))).to_be_hidden()
+    search.fill("butterfly")  # a word of Lorenz's description
+    expect(nav.get_by_role("link", name=re.compile("Lorenz"))).to_be_visible()
+    expect(nav.get_by_role("link", name=re.compile("Compound interest"))).to_be_hidden()
+    search.fill("zzz")  # letters in order somewhere in a description are not a match
+    expect(nav.get_by_role("link", name=re.compile("Lorenz"))).to_be_hidden()
+    expect(page.locator(".sidebar-nomatch")).to_be_visible()
 
 
 def test_the_sidebar_picks_up_a_new_tool_without_a_reload(

@@ -21,7 +21,7 @@
     const query = box.value.trim().toLowerCase();
     let shown = 0;
     for (const item of nav.querySelectorAll("li[data-search]")) {
-      const match = !query || fuzzyScore(query, item.dataset.search || "") !== null;
+      const match = !query || toolScore(query, item.dataset.search || "", item.dataset.describe || "") !== null;
       item.hidden = !match;
       shown += match ? 1 : 0;
     }
@@ -103,6 +103,17 @@
     return score - text.length / 100;
   }
 
+  // A tool matches by its name, id or category (letters in order), or by its description, word
+  // for word: letters in order would find almost any query somewhere in a sentence.
+  function toolScore(query, names, description) {
+    const score = fuzzyScore(query, names);
+    if (score !== null) {
+      return score;
+    }
+    const words = query.split(/\s+/).filter(Boolean);
+    return words.length && words.every((word) => description.includes(word)) ? -1 : null;
+  }
+
   // -- quick switcher -------------------------------------------------------------------------
 
   let dialog = null;
@@ -114,6 +125,7 @@
         id: item.dataset.toolId,
         name: (item.querySelector(".tool-link-name") || link).textContent.trim(),
         words: item.dataset.search || "",
+        describe: item.dataset.describe || "",
         href: link.getAttribute("href"),
       };
     });
@@ -141,7 +153,7 @@
     function draw() {
       const query = input.value.trim().toLowerCase();
       matches = tools()
-        .map((tool) => ({ tool, score: query ? fuzzyScore(query, tool.words) : 0 }))
+        .map((tool) => ({ tool, score: query ? toolScore(query, tool.words, tool.describe) : 0 }))
         .filter((match) => match.score !== null)
         .sort((a, b) => b.score - a.score || a.tool.name.localeCompare(b.tool.name))
         .map((match) => match.tool);
@@ -240,5 +252,5 @@
     }
   });
 
-  window.PixieShell = { openSwitcher, fuzzyScore };
+  window.PixieShell = { openSwitcher, fuzzyScore, toolScore };
 })();
