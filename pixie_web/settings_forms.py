@@ -78,6 +78,15 @@ def field_of(wire_field: str | None, names: Iterable[str]) -> str | None:
     return name if name in names else None
 
 
+def field_message(field: str, message: str) -> str:
+    """The launcher's sentence about ``field`` as shown under that field, whose label already
+    names it: "warm_keep_seconds must be from 0 to 86400 s" reads "Must be from 0 to 86400 s"."""
+    if message.startswith(field + " "):
+        rest = message[len(field) + 1 :]
+        return rest[:1].upper() + rest[1:]
+    return message
+
+
 def _details(details: Any) -> dict[str, Any]:
     if details is None or details == [] or details == {}:
         return {"lines": None, "text": None}

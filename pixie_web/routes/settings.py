@@ -23,7 +23,14 @@ from pixie_web.appearance import CHOICES, appearance_problem
 from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.peers import LAUNCHER, STORE
-from pixie_web.settings_forms import LIMIT_FIELDS, field_of, parse_limits, parse_pool, report_view
+from pixie_web.settings_forms import (
+    LIMIT_FIELDS,
+    field_message,
+    field_of,
+    parse_limits,
+    parse_pool,
+    report_view,
+)
 from pixie_web.settings_forms import POOL_FIELDS as POOL_FORM_FIELDS
 from shared.wire import ErrorCode, WireError
 
@@ -87,6 +94,17 @@ async def _job(job_id: str | None) -> dict[str, Any] | None:
     return job
 
 
+def _attention() -> list[dict[str, str]]:
+    """The tools whose latest verdict is a fail or warnings, fails first: what a finished
+    validate-all should point to, not only count."""
+    marked = [
+        {"id": str(record["id"]), "name": str(record.get("name") or record["id"]), "overall": overall}
+        for record in state().peers.tools()
+        if (overall := (record.get("validation") or {}).get("overall")) in ("fail", "warn")
+    ]
+    return sorted(marked, key=lambda tool: (tool["overall"] != "fail", tool["name"].lower()))
+
+
 async def _settings_page(status: int = 200, **context: Any) -> Response:
     current = state()
     values = {
@@ -95,6 +113,7 @@ async def _settings_page(status: int = 200, **context: Any) -> Response:
         "developer_mode": current.settings.developer_mode,
         "developer_source": current.settings.sources.get("developer_mode", "default"),
         "job": await _job(request.args.get("job")),
+        "attention": _attention(),
         "archived": await _archived(),
         "saved": request.args.get("saved"),
         "errors": {},
@@ -150,7 +169,8 @@ async def save_pool() -> Response:
         except WireError as exc:
             if exc.code is not ErrorCode.BAD_REQUEST:
                 raise
-            errors[field_of(exc.field, POOL_FORM_FIELDS) or "warm_keep_seconds"] = exc.message
+            name = field_of(exc.field, POOL_FORM_FIELDS) or "warm_keep_seconds"
+            errors[name] = field_message(name, exc.message)
     if is_htmx():
         saved = None if errors else "pool"
         posted = form if errors else {}
@@ -165,7 +185,7 @@ async def save_pool() -> Response:
 async def validate_all() -> Response:
     job = await state().peers.launcher.call("validation.start_all", {}, timeout=10.0)
     if is_htmx():
-        return await _html("settings/job.html", job=job)
+        return await _html("settings/job.html", job=job, attention=_attention())
     return _see_other(f"/settings?job={quote(str(job['id']))}#validate-all")
 
 
@@ -174,7 +194,7 @@ async def validate_all() -> Response:
 async def validate_all_progress(job_id: str) -> Response:
     """The job's progress as a fragment; it asks for itself again every second until done."""
     job = await state().peers.store.call("jobs.get", {"job_id": job_id})
-    return await _html("settings/job.html", job=job)
+    return await _html("settings/job.html", job=job, attention=_attention())
 
 
 # -- /tool/<id>/settings ----------------------------------------------------------------------------
@@ -290,7 +310,8 @@ async def save_limits(tool_id: str) -> Response:
         except WireError as exc:
             if exc.code is not ErrorCode.BAD_REQUEST:
                 raise
-            errors[field_of(exc.field, (*LIMIT_FIELDS, "concurrent")) or "max_memory_mb"] = exc.message
+            name = field_of(exc.field, (*LIMIT_FIELDS, "concurrent")) or "max_memory_mb"
+            errors[name] = field_message(name, exc.message)
     if is_htmx():
         saved = None if errors else "limits"
         posted = form if errors else {}

@@ -162,6 +162,13 @@ def test_a_streaming_run_fills_in_and_can_be_cancelled(system: PixieSystem, open
     reply = page.locator("#output-reply .output-body")
     expect(reply).not_to_be_empty(timeout=RUN_TIMEOUT_MS)
     expect(page.locator("#run-status[data-status='running']")).to_be_visible()
+    page.wait_for_function(  # a long stream scrolls in its box (each event redraws the card: look again)
+        """() => {
+            const el = document.querySelector("#output-reply pre.output-stream");
+            const style = el && getComputedStyle(el);
+            return style && style.overflowY === "auto" && parseFloat(style.maxHeight) > 0;
+        }"""
+    )
     # The streamed chart grows in place: the drawing is kept, not drawn again from nothing per event.
     drawn = page.locator("#output-curve figure.is-drawn [data-chart-surface]")
     expect(drawn).to_be_visible(timeout=RUN_TIMEOUT_MS)
@@ -190,6 +197,7 @@ def test_on_a_phone_the_result_is_brought_into_view(system: PixieSystem, open_pa
 
 def test_the_chat_layout_holds_a_conversation(system: PixieSystem, open_page: PageOpener) -> None:
     page = open_page(system, "/tool/rubber-duck")
+    expect(page.locator(".chat-reply .output-card").first).to_be_hidden()  # no "No value yet" cards
     message = page.get_by_label("Message")
     message.fill("I feel stuck on my parser")
     message.press("Enter")

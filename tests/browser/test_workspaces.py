@@ -31,6 +31,9 @@ def test_a_workspace_narrows_the_sidebar_and_is_remembered(
     page.get_by_label("Name", exact=True).first.fill("Research")
     page.get_by_role("button", name="Create").click()
     expect(page.get_by_role("button", name="Save Research")).to_be_visible()
+    expect(page.get_by_role("button", name="Save Research")).to_have_text(
+        "Save"
+    )  # the name only for screen readers
     axe_check(page)
     screenshots(page, "workspaces-page")
 

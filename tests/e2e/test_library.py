@@ -61,6 +61,7 @@ def test_the_library_shows_run_files_filters_them_and_stars_them(pixie: PixieSys
     assert re.search(rf'id="artefact-{figure}".*?<img src="/api/artefacts/{figure}/(file|thumb)"', page, re.S)
     assert re.search(rf'data-lightbox="/api/artefacts/{figure}/file"', page)  # the lightbox shows the file
     assert f'href="/tool/runs-tool/runs/{files["run_id"]}"' in page
+    assert ">Open run</a>" in page  # not "Run", which reads as running the tool
     # Sizes as a run's file cards give them, and the minute a file was made.
     assert re.search(
         rf'id="artefact-{files["table.csv"]}".*? · 8 bytes · <time [^>]*>\d{{4}}-\d\d-\d\d \d\d:\d\d<',

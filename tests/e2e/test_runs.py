@@ -380,6 +380,7 @@ def test_history_is_paginated_beyond_twenty(pixie: PixieSystem) -> None:
         ).status_code in (200,)
     first = pixie.get("/tool/runs-tool/runs")
     assert first.text.count('<li class="run ') == 20
+    assert '<span class="run-status-label">Finished</span>' in first.text  # the words pages use, not "ok"
     more = re.search(r'href="(/tool/runs-tool/runs\?before=[^"]+)"', first.text)
     assert more is not None
     second = pixie.get(more.group(1).replace("&amp;", "&"))

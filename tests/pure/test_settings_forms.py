@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 
 from pixie_launcher.tool_secrets import SecretError, check_request, edit_text
-from pixie_web.settings_forms import field_of, parse_limits, parse_pool, report_view, whole_number
+from pixie_web.settings_forms import (
+    field_message,
+    field_of,
+    parse_limits,
+    parse_pool,
+    report_view,
+    whole_number,
+)
 from shared.dotenv import parse_dotenv
 from shared.toolspec import validate_tool_dict
 from tests.support.tools import minimal_tool_json
@@ -139,3 +146,22 @@ def test_editing_a_dotenv_changes_only_that_key(before: str, value: str | None, 
     if value is not None:
         expected["API_KEY"] = value
     assert parse_dotenv(edited) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "message", "shown"),
+    [
+        (
+            "warm_keep_max",
+            "warm_keep_max must be from 1 to 64 tools, got 100",
+            "Must be from 1 to 64 tools, got 100",
+        ),
+        ("max_memory_mb", "max_memory_mb must be a whole number, got 'x'", "Must be a whole number, got 'x'"),
+        ("max_memory_mb", "the launcher is busy", "the launcher is busy"),  # not about the field by name
+        ("max_memory", "max_memory_mb must be positive", "max_memory_mb must be positive"),
+    ],
+)
+def test_a_launcher_message_under_its_field_does_not_repeat_the_fields_name(
+    field: str, message: str, shown: str
+) -> None:
+    assert field_message(field, message) == shown

@@ -1,5 +1,6 @@
 // Log outputs: a level filter (when the log has more than one level), and the list kept scrolled
-// to its newest line unless the reader has scrolled up.
+// to its newest line unless the reader has scrolled up. Text streaming into a run's page is kept
+// at its newest line too (its box has a height limit while it streams: tool.css).
 //
 // Streaming API: `window.PixieOutputs.appendLog(card, lines)` adds lines to a log card; `card` is
 // the card, an element in it or its output key; `lines` is one line or a list, each a string or
@@ -90,4 +91,9 @@
 
   api.appendLog = appendLog;
   api.register(".output-card ol.log", setup);
+  // Each streamed event redraws the card, so a new box starts at its end.
+  api.register(".run-stream pre.output-stream", (pre) => {
+    pre.tabIndex = 0;
+    pre.scrollTop = pre.scrollHeight;
+  });
 })();
