@@ -209,6 +209,7 @@ def test_every_input_reaches_the_tool_as_entered(system: PixieSystem, open_page:
     expect(band.get_by_role("spinbutton", name="Band, high end")).to_have_value("75")
 
     size = page.get_by_role("combobox", name="Size")
+    expect(size).to_have_attribute("placeholder", re.compile(r"^Type to search \d+ options$"))
     size.fill("thr")
     expect(page.get_by_role("option", name="Three")).to_be_visible()
     size.press("ArrowDown")

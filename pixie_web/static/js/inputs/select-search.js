@@ -21,7 +21,11 @@
       const option = select.selectedOptions[0];
       return option && option.value !== "" ? option.textContent.trim() : "";
     };
-    const box = inputs.el("input", { className: "select-search", attrs: { type: "text", spellcheck: "false" } });
+    const placeholder = all.length ? "Type to search " + all.length + " options" : "No options";
+    const box = inputs.el("input", {
+      className: "select-search",
+      attrs: { type: "text", spellcheck: "false", placeholder },
+    });
     box.value = chosenLabel();
     const required = inputs.hideBridge(select);
     select.after(box);
