@@ -60,6 +60,10 @@ def test_the_sidebar_groups_tools_and_marks_the_open_one(pixie: PixieSystem) -> 
     pixie.wait_healthy()
     wait_until(lambda: len(pixie.get("/api/tools").json()) == 3, timeout=5, what="discovery")
     page = pixie.get("/tool/alpha").text
+    assert 'class="tool-body layout-form"' in page  # the form beside the outputs
+    write_tool(pixie.tools_dir, "gamma", minimal_tool_json("gamma", inputs=[]))
+    wait_until(lambda: pixie.get("/tool/gamma").status_code == 200, timeout=5, what="gamma")
+    assert 'class="tool-body layout-split"' in pixie.get("/tool/gamma").text  # only a Run button: stacked
     nav = page[page.index('id="tool-nav"') : page.index("</nav>", page.index('id="tool-nav"'))]
     titles = re.findall(r'class="tool-group-title"[^>]*>([^<]+)<', nav)
     assert titles == ["Data", "Maths", "Uncategorised"]
