@@ -56,3 +56,21 @@ def link(text: str, name: str) -> str:
 
 def image(alt: str, name: str) -> str:
     return f"![{escape_inline(alt)}]({link_target(name)})"
+
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^(\s{0,3})(#{1,6})(?=\s|$)")
+
+
+def demote_headings(source: str, by: int) -> str:
+    """Markdown with every ``#`` heading ``by`` levels lower (at most ``######``), outside fenced
+    code: a tool's ``# Summary`` must not outrank the report's own headings."""
+    lines, fence_mark = [], ""
+    for line in source.split("\n"):
+        opened = _FENCE.match(line)
+        if opened and (not fence_mark or opened.group(1).startswith(fence_mark)):
+            fence_mark = "" if fence_mark else opened.group(1)[:3]
+        elif not fence_mark:
+            line = _ATX.sub(lambda m: m.group(1) + "#" * min(6, len(m.group(2)) + by), line)
+        lines.append(line)
+    return "\n".join(lines)

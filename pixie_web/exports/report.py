@@ -62,7 +62,7 @@ class Report:
         title = spec.name if spec else str(record.get("tool_id"))
         self._add(f"# {mdtext.escape_inline(title)}", "")
         if spec and spec.description:
-            self._add(spec.description.strip(), "")
+            self._add(mdtext.escape_inline(spec.description.strip()), "")
         yield from self._summary()
         self._add("## Outputs", "")
         outputs: Mapping[str, Any] = record.get("outputs") or {}
@@ -101,21 +101,43 @@ class Report:
         order = [key for key in labels if key in inputs] + [key for key in inputs if key not in labels]
         rows = []
         for key in order:
-            text, asset = self._input_text(key, inputs[key])
-            if asset is not None:
-                yield asset
+            text, assets = self._input_text(key, inputs[key])
+            yield from assets
             rows.append([labels.get(key, key), text])
         self._add(*mdtext.table(["Input", "Value"], rows), "")
 
-    def _input_text(self, key: str, value: Any) -> tuple[str, Asset | None]:
-        if isinstance(value, str) and value.startswith("data:"):
-            found = self.media.data_url(value, f"inputs/{key}")
-            if found is not None:
-                return f"[{found.name.rsplit('/', 1)[-1]}]({mdtext.link_target(found.name)})", found.asset
-        text = cell(value)
+    def _input_text(self, key: str, value: Any) -> tuple[str, list[Asset]]:
+        """The cell for an input, and the files it needs: an upload (or several) is saved under
+        ``assets/inputs/`` and linked rather than printed as base64."""
+        uploads = value if isinstance(value, list) else [value]
+        if uploads and all(isinstance(item, str) and item.startswith("data:") for item in uploads):
+            links, assets = [], []
+            for item in uploads:
+                found = self.media.data_url(item, f"inputs/{key}")
+                if found is None:
+                    break
+                links.append(f"[{found.name.rsplit('/', 1)[-1]}]({mdtext.link_target(found.name)})")
+                if found.asset is not None:
+                    assets.append(found.asset)
+            else:
+                return ", ".join(links), assets
+        text = self._readable(key, value)
         if len(text) > INPUT_TEXT_MAX:
             text = text[:INPUT_TEXT_MAX] + f"… ({len(text):,} characters in all; see inputs.json)"
-        return text, None
+        return text, []
+
+    def _readable(self, key: str, value: Any) -> str:
+        """An input's value as the form showed it: an option by its label, a checkbox as Yes or
+        No, a list of simple values joined."""
+        spec = next((item for item in self.spec.inputs if item.key == key), None) if self.spec else None
+        labels = {str(o.value): o.label for o in (spec.options or [])} if spec is not None else {}
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
+            return ", ".join(labels.get(str(item), cell(item)) for item in value)
+        if isinstance(value, str | int | float) and str(value) in labels:
+            return labels[str(value)]
+        return cell(value)
 
     def _output(self, spec: OutputSpec, value: Any, present: bool) -> Iterator[Asset]:
         self._add(f"### {mdtext.escape_inline(spec.label)}", "")
@@ -136,8 +158,11 @@ class Report:
     def _value(self, spec: OutputSpec, shown: Shown) -> Iterator[Asset]:
         kind, data = shown.type, shown.data
         if kind in ("text", "stream_text"):
-            self._add(data["text"])
-        elif kind in ("markdown", "latex"):
+            # Plain text as written: its line breaks kept, nothing in it read as markdown.
+            self._add(*mdtext.fence(data["text"], "text"))
+        elif kind == "markdown":
+            self._add(mdtext.demote_headings(data["source"], 3))  # under the output's ### heading
+        elif kind == "latex":
             self._add(data["source"])
         elif kind == "code":
             self._add(*mdtext.fence(data["source"], data["language"]))
@@ -151,7 +176,8 @@ class Report:
         elif kind == "table":
             yield from self._table(spec, data)
         elif kind == "kv":
-            self._add(*mdtext.table(["Key", "Value"], [[p["key"], p["value"]] for p in data["pairs"]]))
+            pairs = [[p["key"], p["value"]] for p in data["pairs"]]
+            self._add(*(mdtext.table(["Key", "Value"], pairs) if pairs else ["_No entries._"]))
         elif kind == "log":
             lines = (
                 " ".join(p for p in (ln["t"], ln["level"].upper(), ln["message"]) if p)
@@ -179,6 +205,9 @@ class Report:
     def _table(self, spec: OutputSpec, data: Mapping[str, Any]) -> Iterator[Asset]:
         headers = [c["label"] for c in data["columns"]]
         rows = data["rows"]
+        if not headers or not rows:
+            self._add("_No rows._")
+            return
         self._add(*mdtext.table(headers, ([c["text"] for c in row] for row in rows[:TABLE_ROWS])))
         if len(rows) > TABLE_ROWS:
             name = self.names.claim(f"{spec.key}.csv", "assets")

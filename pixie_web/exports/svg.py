@@ -126,10 +126,22 @@ def _x_numeric(ticks: Sequence[float], x: Scale, label: str | None) -> list[str]
     return marks
 
 
+CHAR_WIDTH = 7.0  # a generous average width of a 12 px character, so labels never touch
+
+
 def x_categories(names: Sequence[str], centre: Mapping[str, float], label: str | None) -> list[str]:
+    """Category labels under the axis, as many as fit side by side (every second, third, ... one
+    when they are many or long: ten dates in a row would run into one another)."""
     bottom = HEIGHT - BOTTOM
-    every = max(1, math.ceil(len(names) / 12))
-    marks = [text(centre[name], bottom + 18, name[:14]) for i, name in enumerate(names) if i % every == 0]
+    shown = [name[:14] for name in names]
+    widest = max((len(name) for name in shown), default=1) * CHAR_WIDTH + 8
+    fit = max(1, int((WIDTH - LEFT - RIGHT) // widest))
+    every = max(1, math.ceil(len(names) / fit))
+    marks = [
+        text(centre[name], bottom + 18, short)
+        for i, (name, short) in enumerate(zip(names, shown, strict=True))
+        if i % every == 0
+    ]
     if label:
         marks.append(text((LEFT + WIDTH - RIGHT) / 2, bottom + 36, label))
     return marks

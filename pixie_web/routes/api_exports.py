@@ -29,7 +29,7 @@ _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 async def _load(run_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | Response:
-    """The run and its artefacts, or the 404 to answer with."""
+    """The run and its artefacts, or the 404 (or 409, while it runs) to answer with."""
     await state().runner.settled(run_id)
     try:
         record: dict[str, Any] = await state().peers.store.call("runs.get", {"run_id": run_id})
@@ -37,6 +37,9 @@ async def _load(run_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | Re
         if error.code in (ErrorCode.NOT_FOUND, ErrorCode.BAD_REQUEST):
             return api_error(404, "NOT_FOUND", f"There is no run {run_id!r}.")
         raise
+    if record["status"] == "running":  # its outputs and files are not all there yet
+        message = f"Run {run_id!r} is still going; it can be taken away once it has finished."
+        return api_error(409, "RUN_IN_PROGRESS", message)
     listed = await state().peers.store.call("artefacts.for_run", {"run_id": run_id})
     return record, list(listed["items"])
 

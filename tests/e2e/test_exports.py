@@ -228,6 +228,10 @@ def test_the_report_shows_every_output_and_links_only_files_in_the_zip(pixie: Pi
     assert "**£1,234.50**" in markdown  # as formatted on screen (currency, from tool.json)
     assert "```python" in markdown  # code fenced with its language
     assert "| Sharpe | 1.42 |" in markdown  # kv as a table
+    # Text as written (its two lines, nothing read as markdown); a tool's headings under the output's.
+    assert "```text\nHello from every-output.\nA second line, wrapped as written.\n```" in markdown
+    assert "\n##### Summary\n" in markdown
+    assert "\n## Summary\n" not in markdown
     export = pixie.get(f"/api/runs/{run_id}/export", timeout=60)
     outputs = json.loads(zipfile.ZipFile(io.BytesIO(export.content)).read("outputs.json"))
     assert outputs["image"].startswith("data:image/png;base64,")  # spilled (> 4 KB) and read back
@@ -237,6 +241,26 @@ def test_the_report_shows_every_output_and_links_only_files_in_the_zip(pixie: Pi
             json.dumps(pixie.get(f"/api/runs/{run_id}").json()["outputs"], sort_keys=True).encode()
         ).hexdigest()
     )
+
+
+def test_the_inputs_read_as_the_form_showed_them_and_an_empty_table_says_so(pixie: PixieSystem) -> None:
+    run_id = run_tool(pixie, "runs-tool", {"mode": "files"})["run_id"]
+    _, archive = download(pixie, f"/api/runs/{run_id}/report")
+    markdown = archive.read("report.md").decode()
+    assert "| Mode | Write files |" in markdown  # the option's label, not "files"
+    assert "_No rows._" in markdown  # the table output is empty: no broken markdown table
+    assert "|  |" not in markdown
+
+
+def test_a_run_still_going_is_not_exported_half_done(pixie: PixieSystem) -> None:
+    body = {"inputs": {"mode": "slow", "seconds": 30}}
+    with pixie.http.stream("POST", "/api/tools/runs-tool/run?stream=1", json=body, timeout=60) as streaming:
+        run_id = streaming.headers["X-Pixie-Run-Id"]  # the answer starts at once; the run goes on
+        for route in ("export", "report"):
+            response = pixie.get(f"/api/runs/{run_id}/{route}")
+            assert response.status_code == 409
+            assert response.json()["error"]["code"] == "RUN_IN_PROGRESS"
+    pixie.http.post(f"/api/runs/{run_id}/cancel")
 
 
 def test_unknown_run_is_a_json_404(pixie: PixieSystem) -> None:

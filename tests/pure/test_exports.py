@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import itertools
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -196,3 +198,31 @@ def test_missing_and_malformed_outputs_are_noted_not_fatal() -> None:
     assert "### Gone\n\n_No value._" in markdown
     assert "### extra" in markdown
     assert "```json" in markdown
+
+
+@pytest.mark.parametrize(
+    ("source", "demoted"),
+    [
+        ("# Top\ntext", "#### Top\ntext"),
+        ("## Summary\n\n### Detail", "##### Summary\n\n###### Detail"),
+        ("##### Deep\n###### Deepest", "###### Deep\n###### Deepest"),  # no level below six
+        ("```\n# a comment in code\n```\n# Heading", "```\n# a comment in code\n```\n#### Heading"),
+        ("~~~\n## kept\n~~~", "~~~\n## kept\n~~~"),
+        ("#hashtag, not a heading", "#hashtag, not a heading"),
+        ("   # indented a little", "   #### indented a little"),
+    ],
+)
+def test_a_tools_markdown_headings_go_under_the_reports(source: str, demoted: str) -> None:
+    assert mdtext.demote_headings(source, 3) == demoted
+
+
+@pytest.mark.parametrize("count", [3, 10, 60])
+def test_category_labels_under_an_axis_never_run_into_one_another(count: int) -> None:
+    names = [f"2026-01-{day:02d}" if day <= 31 else f"2026-02-{day - 31:02d}" for day in range(1, count + 1)]
+    step = (svg.WIDTH - svg.LEFT - svg.RIGHT) / count
+    centre = {name: svg.LEFT + step * (i + 0.5) for i, name in enumerate(names)}
+    marks = svg.x_categories(names, centre, None)
+    xs = [float(x) for x in re.findall(r'<text x="([0-9.]+)"', "".join(marks))]
+    assert len(xs) >= min(count, 5)  # a good share of them is still named
+    gaps = [b - a for a, b in itertools.pairwise(xs)]
+    assert all(gap >= len("2026-01-01") * svg.CHAR_WIDTH for gap in gaps), gaps
