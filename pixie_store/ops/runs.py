@@ -30,7 +30,7 @@ ERROR_MAX = 10_000
 STDERR_TAIL_MAX = 65_536
 COLUMNS = (
     "id, tool_id, status, started_at, finished_at, duration_ms, inputs_json, outputs_json, "
-    "error, stderr_tail, starred, label"
+    "error, stderr_tail, starred, label, tool_version"
 )
 
 
@@ -69,6 +69,7 @@ def run_dict(row: sqlite3.Row) -> dict[str, Any]:
         "stderr_tail": row["stderr_tail"],
         "starred": bool(row["starred"]),
         "label": row["label"],
+        "tool_version": row["tool_version"],
     }
 
 
@@ -121,15 +122,16 @@ async def create_run(db: Database, args: Args) -> dict[str, Any]:
     run_id = args.text("run_id", default=None, max_length=64, pattern=rules.RUN_ID_PATTERN)
     started_at = rules.optional_instant(args, "started_at")
     remember = args.boolean("remember_inputs", default=False)
+    tool_version = args.text("tool_version", default=None, max_length=64)
     args.done()
     run_id = run_id or uuid.uuid4().hex
     now = db.now()
 
     def unit(connection: sqlite3.Connection) -> dict[str, Any]:
         changed = connection.execute(
-            "INSERT INTO runs (id, tool_id, status, started_at, inputs_json) "
-            "VALUES (?, ?, 'running', ?, ?) ON CONFLICT (id) DO NOTHING",
-            (run_id, tool_id, started_at or now, inputs),
+            "INSERT INTO runs (id, tool_id, status, started_at, inputs_json, tool_version) "
+            "VALUES (?, ?, 'running', ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (run_id, tool_id, started_at or now, inputs, tool_version),
         ).rowcount
         if not changed:
             raise conflict(f"a run with id {run_id!r} already exists")

@@ -36,7 +36,8 @@ def run_summary(
         "tool": {
             "id": record.get("tool_id"),
             "name": spec.name if spec else None,
-            "version": spec.version if spec else None,
+            # The version that ran; runs stored before Pixie kept it give the installed one.
+            "version": record.get("tool_version") or (spec.version if spec else None),
         },
         "status": record.get("status"),
         "started_at": record.get("started_at"),

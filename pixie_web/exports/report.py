@@ -82,8 +82,9 @@ class Report:
     def _summary(self) -> Iterator[Asset]:
         record, spec = self.record, self.spec
         facts = [("Run", f"`{record.get('id')}`"), ("Status", str(record.get("status")))]
-        if spec and spec.version:
-            facts.append(("Tool version", mdtext.escape_inline(spec.version)))
+        version = record.get("tool_version") or (spec.version if spec else None)  # the one that ran
+        if version:
+            facts.append(("Tool version", mdtext.escape_inline(str(version))))
         facts.append(("Started", _when(record.get("started_at"))))
         if record.get("finished_at"):
             facts.append(("Finished", _when(record.get("finished_at"))))

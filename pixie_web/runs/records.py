@@ -48,10 +48,10 @@ class Records:
         also become the tool's last inputs."""
         run_id = run_id or uuid.uuid4().hex
         stored = mask_secrets(inputs, spec, Path(tool["path"]))
-        await self.peers.store.call(
-            "runs.create",
-            {"tool_id": tool["id"], "inputs": stored, "run_id": run_id, "remember_inputs": True},
-        )
+        args = {"tool_id": tool["id"], "inputs": stored, "run_id": run_id, "remember_inputs": True}
+        if spec.version:
+            args["tool_version"] = spec.version[:64]  # an export names the version that ran
+        await self.peers.store.call("runs.create", args)
         return run_id
 
     def finish_soon(

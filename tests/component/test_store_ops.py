@@ -139,7 +139,7 @@ async def test_unknown_fields_are_refused_before_anything_is_written(store: Stor
 
 async def test_store_info(store: StoreHarness, tmp_path: Path) -> None:
     info = await store.call("store.info")
-    assert info == {"db_path": str(tmp_path / "data" / "pixie.db"), "schema_version": 3, "pid": os.getpid()}
+    assert info == {"db_path": str(tmp_path / "data" / "pixie.db"), "schema_version": 4, "pid": os.getpid()}
     assert (await store.call("ping"))["service"] == "store"
 
 
@@ -189,7 +189,10 @@ async def test_run_create_and_finish(store: StoreHarness, clock: FakeClock) -> N
         "stderr_tail": None,
         "starred": False,
         "label": None,
+        "tool_version": None,  # the tool named none
     }
+    versioned = await store.call("runs.create", {"tool_id": "lorenz", "inputs": {}, "tool_version": "1.2.0"})
+    assert (await store.call("runs.get", {"run_id": versioned["id"]}))["tool_version"] == "1.2.0"
     clock.advance(seconds=1.5)
     done = await store.call(
         "runs.finish",

@@ -252,6 +252,21 @@ def test_the_inputs_read_as_the_form_showed_them_and_an_empty_table_says_so(pixi
     assert "|  |" not in markdown
 
 
+def test_an_export_names_the_tool_version_that_ran(pixie: PixieSystem) -> None:
+    folder = copy_fixture_tool(pixie.tools_dir, "versioned", source="runs-tool", version="1.0.0")
+    wait_until(lambda: "version 1.0.0" in pixie.get("/tool/versioned").text, timeout=10, what="discovery")
+    run_id = run_tool(pixie, "versioned", {"mode": "canned"})["run_id"]
+    spec = json.loads((folder / "tool.json").read_text())
+    (folder / "tool.json").write_text(json.dumps({**spec, "version": "2.0.0"}))
+    wait_until(
+        lambda: "version 2.0.0" in pixie.get("/tool/versioned").text, timeout=10, what="the new version"
+    )
+    _, export = download(pixie, f"/api/runs/{run_id}/export")
+    assert json.loads(export.read("run.json"))["tool"]["version"] == "1.0.0"  # the one that ran
+    _, report = download(pixie, f"/api/runs/{run_id}/report")
+    assert "- **Tool version:** 1.0.0" in report.read("report.md").decode()
+
+
 def test_a_run_still_going_is_not_exported_half_done(pixie: PixieSystem) -> None:
     body = {"inputs": {"mode": "slow", "seconds": 30}}
     with pixie.http.stream("POST", "/api/tools/runs-tool/run?stream=1", json=body, timeout=60) as streaming:
