@@ -195,7 +195,15 @@ def _failed(runtime: Runtime, now: float, error: str, **changes: object) -> Runt
 
 
 def _begin(runtime: Runtime, event: Start, *, attempts: int) -> Transition:
-    base = {"attempts": attempts, "retry_at": None, "exit_code": None, "exit_signal": None}
+    # Asking for a start is a use: the idle clock runs from it, not from a run before the tool
+    # last stopped (the reaper would otherwise stop a tool with a short warm-keep mid-start).
+    base = {
+        "attempts": attempts,
+        "retry_at": None,
+        "exit_code": None,
+        "exit_signal": None,
+        "last_used_at": event.now,
+    }
     if event.needs_environment:
         return Transition(_move(runtime, State.PROVISIONING, **base), (Action.PROVISION,))
     return Transition(_move(runtime, State.STARTING, started_at=None, **base), (Action.SPAWN,))

@@ -302,6 +302,8 @@ class ToolSupervisor:
             process.kill_reason = self._attributed(process.kill_reason)
             message = f"{self.name} was stopped because {process.kill_reason}"
             self.stop_reason = process.kill_reason
+        elif self.runtime.state is sm.State.STOPPING:  # asked to stop: not a crash, whatever the signal
+            message = f"{self.name} stopped" + (f" because {self.stop_reason}" if self.stop_reason else "")
         else:
             was_starting = self.runtime.state is sm.State.STARTING
             message = f"{self.name} {describe_exit(returncode, while_starting=was_starting)}"

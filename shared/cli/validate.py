@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,10 @@ from shared.cli.launcher import Launcher, running_launcher
 from shared.cli.render import print_report, progress_line
 from shared.cli.system import settings_or_exit
 from shared.config import Settings
-from shared.wire import WireError
+from shared.wire import ErrorCode, WireError
 
 VALIDATE_TIMEOUT = 1800.0
+DISCOVERY_WAIT = 10.0  # seconds to wait for a running Pixie to notice a tool folder made just now
 
 
 def _find_local(settings: Settings, name: str) -> Path | None:
@@ -49,7 +51,9 @@ def _options(args: argparse.Namespace) -> Any:
     )
 
 
-async def _validate_remote(launcher: Launcher, tool_id: str, args: argparse.Namespace) -> dict[str, Any]:
+async def _validate_remote(
+    launcher: Launcher, tool_id: str, args: argparse.Namespace, *, folder_exists: bool
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "tool_id": tool_id,
         "reference_only": args.reference_only,
@@ -59,8 +63,17 @@ async def _validate_remote(launcher: Launcher, tool_id: str, args: argparse.Name
         payload["fixtures"] = list(args.fixture)
     if args.tag:
         payload["tags"] = list(args.tag)
-    report: dict[str, Any] = await launcher.call("validation.run", payload, timeout=VALIDATE_TIMEOUT)
-    return report
+    # A folder made a moment ago (``pixie new``) is known to the running launcher only once it
+    # has looked at the tools folder again; it does every second or so.
+    waiting_until = time.monotonic() + DISCOVERY_WAIT
+    while True:
+        try:
+            report: dict[str, Any] = await launcher.call("validation.run", payload, timeout=VALIDATE_TIMEOUT)
+            return report
+        except WireError as exc:
+            if exc.code is not ErrorCode.NOT_FOUND or time.monotonic() > waiting_until or not folder_exists:
+                raise
+        await asyncio.sleep(0.25)
 
 
 async def _validate_local(path: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -84,7 +97,8 @@ async def _run(args: argparse.Namespace) -> int:
         assert args.tool_id is not None
         try:
             if launcher is not None:
-                report = await _validate_remote(launcher, args.tool_id, args)
+                exists = _find_local(settings, args.tool_id) is not None
+                report = await _validate_remote(launcher, args.tool_id, args, folder_exists=exists)
             else:
                 path = _find_local(settings, args.tool_id)
                 if path is None:
@@ -120,7 +134,7 @@ async def _validate_all(settings: Settings, launcher: Launcher | None, args: arg
             print(started, end="\r", file=sys.stderr)
         try:
             if launcher is not None:
-                report = await _validate_remote(launcher, tool_id, args)
+                report = await _validate_remote(launcher, tool_id, args, folder_exists=False)
             else:
                 assert path is not None
                 report = await _validate_local(path, args)

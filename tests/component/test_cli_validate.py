@@ -617,6 +617,13 @@ def test_with_pixie_running_the_launcher_validates_and_keeps_the_report(built: B
             [TOOL_ID, "stopped", "pass"],
         ]
 
+        # A folder made just now (as by ``pixie new``) is validated, not reported unknown while
+        # the running launcher has yet to notice it.
+        add_tool(built, pixie.tools_dir, "just-made")
+        fresh = run_pixie(("validate", "just-made", "--json"), pixie.env, tmp_path)
+        assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+        assert json.loads(fresh.stdout)["tool_id"] == "just-made"
+
         unknown = run_pixie(("validate", "nope"), pixie.env, tmp_path)
         assert unknown.returncode == 2, unknown.stdout + unknown.stderr
         assert unknown.stdout == ""

@@ -125,6 +125,9 @@ async def test_stop_api_is_sigterm_and_stopping_twice_is_fine(tmp_path: Path) ->
         assert record["state"] == "stopped"
         assert record["exit_signal"] == signal.SIGTERM or record["exit_code"] == 0
         assert not alive(lease["pid"])
+        log = (launcher.system.data_dir / "logs" / "delta.log").read_text()
+        assert "delta stopped" in log  # a stop it was asked for, not "killed by SIGTERM"
+        assert "killed by" not in log
         again = await launcher.call("tools.stop", {"tool_id": "delta"})
         assert again["state"] == "stopped"
         with pytest.raises(WireError) as caught:

@@ -132,6 +132,14 @@ def test_spawn_and_ready_record_pid_port_and_times() -> None:
     )
 
 
+@pytest.mark.parametrize("needs_environment", [False, True])
+def test_a_start_counts_as_a_use_so_an_old_idle_time_cannot_stop_it(needs_environment: bool) -> None:
+    stopped = Runtime(state=S.STOPPED, last_used_at=NOW - 3600)  # last used an hour ago
+    starting = transition(stopped, Start(NOW, needs_environment=needs_environment)).runtime
+    assert starting.state in (S.STARTING, S.PROVISIONING)
+    assert starting.last_used_at == NOW
+
+
 def test_exit_while_starting_records_the_reason_and_backs_off() -> None:
     result = transition(RUNTIMES[S.STARTING], Exited(NOW, 3, None, "exited with code 3: bad import")).runtime
     assert result.state is S.BACKOFF
