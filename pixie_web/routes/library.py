@@ -76,6 +76,9 @@ def _card(item: dict[str, Any], root: Path, tool_names: dict[str, str]) -> dict[
         "title": item["label"] or item["filename"],
         "tool_name": tool_names.get(item["tool_id"], item["tool_id"]),
         "text": _text_head(root, item["rel_path"]) if kind == "text" else None,
+        # A run's large output kept as a file: removed with its run, never on its own (the store
+        # refuses), so its card offers no Delete.
+        "holds_output": "/.pixie/" in f"/{item['rel_path']}",
     }
 
 
@@ -242,6 +245,8 @@ async def delete(artefact_id: int) -> ResponseReturnValue:
     except WireError as exc:
         if exc.code is ErrorCode.NOT_FOUND:
             return Response(f"There is no artefact {artefact_id}.", status=404)
+        if exc.code is ErrorCode.CONFLICT:
+            return Response(exc.message[:1].upper() + exc.message[1:] + ".", status=409)
         raise
     if _htmx():
         body = await render_template(
@@ -300,8 +305,8 @@ async def bulk() -> ResponseReturnValue:
         try:
             await store.call(op, {"id": artefact_id, **change})
         except WireError as exc:
-            if exc.code is not ErrorCode.NOT_FOUND:
+            if exc.code not in (ErrorCode.NOT_FOUND, ErrorCode.CONFLICT):
                 raise
-            continue  # gone meanwhile: the rest still happen
+            continue  # gone meanwhile, or a run's output that goes with its run: the rest still happen
         done.append(artefact_id)
     return redirect(with_deleted(back, done) if action == "delete" else back, 303)

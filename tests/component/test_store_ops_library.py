@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shared.wire import ErrorCode
+from shared.wire import ErrorCode, WireError
 from tests.support.store import FakeClock, StoreHarness, expect_error, served_store
 
 T0 = "2026-11-30T04:37:43.123Z"
@@ -149,6 +149,20 @@ async def test_artefact_update_star_label_tags(store: StoreHarness) -> None:
     assert (updated["starred"], updated["label"], updated["tags"]) == (True, "Best", ["maths", "z"])
     updated = await store.call("artefacts.update", {"id": item["id"], "label": "", "starred": False})
     assert (updated["starred"], updated["label"]) == (False, None)
+
+
+async def test_a_runs_large_output_kept_as_a_file_is_not_deleted_on_its_own(store: StoreHarness) -> None:
+    spilled = await store.call(
+        "artefacts.add",
+        artefact(".pixie/text.json", filename="text.json", output_key="text", mime="application/json"),
+    )
+    with pytest.raises(WireError) as caught:
+        await store.call("artefacts.delete", {"id": spilled["id"]})
+    assert caught.value.code is ErrorCode.CONFLICT
+    assert "holds the 'text' output of its run" in caught.value.message
+    assert (await store.call("artefacts.get", {"id": spilled["id"]}))["deleted_at"] is None
+    beside = await store.call("artefacts.add", artefact("notes/.pixie-ish.txt", filename="x.txt"))
+    assert (await store.call("artefacts.delete", {"id": beside["id"]}))["deleted_at"] is not None
 
 
 async def test_artefact_soft_delete_restore_and_for_run(store: StoreHarness, clock: FakeClock) -> None:

@@ -134,6 +134,16 @@ def test_a_spilled_output_is_exported_whole(pixie: PixieSystem) -> None:
     assert not any(name.endswith("text.json") for name in archive.namelist())  # not twice
     _, report = download(pixie, f"/api/runs/{run_id}/report")
     assert "x" * 1000 in report.read("report.md").decode()
+    # The file goes with its run: it cannot be deleted on its own (its replay would lose the output).
+    spilled = next(item for item in raw["artefacts"] if item["filename"] == "text.json")
+    refused = pixie.http.post(f"/api/artefacts/{spilled['id']}/delete")
+    assert refused.status_code == 409
+    assert "holds the 'text' output of its run" in refused.json()["error"]["message"]
+    library = pixie.get("/library").text
+    card = library[library.index(f'id="artefact-{spilled["id"]}"') :]
+    card = card[: card.index("</li>")]
+    assert "/delete" not in card  # no Delete offered
+    assert pixie.get(f"/tool/runs-tool/runs/{run_id}").text.count("x" * 1000) >= 1
 
 
 def test_hostile_artefact_names_are_cleaned_deduplicated_and_kept_inside(pixie: PixieSystem) -> None:
