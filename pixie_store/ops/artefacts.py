@@ -14,6 +14,7 @@ from pixie_store.db import Database, Tx
 from pixie_store.library_query import ORDER, ArtefactFilter, where_clause
 from pixie_store.ops.base import OpTable
 from pixie_store.paging import has_more, page_window
+from shared.runfiles import holds_an_output
 from shared.wire import Args, bad_request, conflict, not_found
 
 OPS = OpTable()
@@ -225,12 +226,6 @@ async def _set_deleted(db: Database, artefact_id: int, deleted_at: str | None) -
         return await _load(tx, artefact_id)
 
 
-def holds_an_output(item: dict[str, Any]) -> bool:
-    """A file in a run's ``.pixie/`` folder holds one of its outputs, too large to keep in the
-    record, which refers to it: it goes with the run, never on its own (a replay would lose it)."""
-    return "/.pixie/" in f"/{item['rel_path']}"
-
-
 @OPS.op("artefacts.delete")
 async def delete_artefact(db: Database, args: Args) -> dict[str, Any]:
     """Soft delete: the row stays, marked with ``deleted_at``, until restored or purged."""
@@ -238,7 +233,7 @@ async def delete_artefact(db: Database, args: Args) -> dict[str, Any]:
     args.done()
     async with db.read() as tx:
         item = await _load(tx, artefact_id)
-    if holds_an_output(item):
+    if holds_an_output(item["rel_path"]):  # the run's record refers to it: it goes with the run
         raise conflict(
             f"{item['filename']} holds the {item['output_key']!r} output of its run, which shows it "
             "from this file; it is removed with the run, not on its own"

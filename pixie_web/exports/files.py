@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pixie_web.runs.artefacts import REFERENCE_KEY, SPILL_FOLDER, is_reference, safe_path
+from pixie_web.runs.artefacts import REFERENCE_KEY, is_reference, safe_path
+from shared.runfiles import holds_an_output
 
 
 def spilled_rel_paths(outputs: Mapping[str, Any] | None) -> set[str]:
@@ -45,6 +46,5 @@ def kept_files(
     return [
         item
         for item in artefacts
-        if item.get("rel_path") not in spilled
-        and SPILL_FOLDER not in str(item.get("rel_path", "")).split("/")
+        if item.get("rel_path") not in spilled and not holds_an_output(str(item.get("rel_path", "")))
     ]

@@ -47,6 +47,7 @@ from pixie_web.library_filters import (
 from pixie_web.params import whole_number
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.runs.artefacts import safe_path
+from shared.runfiles import holds_an_output
 from shared.wire import ErrorCode, WireError
 
 blueprint = Blueprint("library", __name__)
@@ -78,7 +79,7 @@ def _card(item: dict[str, Any], root: Path, tool_names: dict[str, str]) -> dict[
         "text": _text_head(root, item["rel_path"]) if kind == "text" else None,
         # A run's large output kept as a file: removed with its run, never on its own (the store
         # refuses), so its card offers no Delete.
-        "holds_output": "/.pixie/" in f"/{item['rel_path']}",
+        "holds_output": holds_an_output(item["rel_path"]),
     }
 
 

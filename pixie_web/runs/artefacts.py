@@ -27,8 +27,8 @@ from typing import Any
 
 from pixie_web.outputs.numbers import human_size
 from shared import jsonio
+from shared.runfiles import SPILL_FOLDER
 
-SPILL_FOLDER = ".pixie"
 REFERENCE_KEY = "$pixie_artefact"
 EXTRA_TYPES = {
     ".csv": "text/csv",

@@ -42,12 +42,20 @@ class Records:
         self._finishing: dict[str, asyncio.Task[None]] = {}
 
     async def open(
-        self, tool: Mapping[str, Any], spec: ToolSpec, inputs: Mapping[str, Any], run_id: str | None = None
+        self,
+        tool: Mapping[str, Any],
+        spec: ToolSpec,
+        inputs: Mapping[str, Any],
+        run_id: str | None = None,
+        secrets: ToolSecrets | None = None,
     ) -> str:
         """Store the run as ``running`` (raises WireError if the store cannot take it); its inputs
-        also become the tool's last inputs."""
+        also become the tool's last inputs. ``secrets`` saves reading the tool's .env again."""
         run_id = run_id or uuid.uuid4().hex
-        stored = mask_secrets(inputs, spec, Path(tool["path"]))
+        if secrets is None:
+            stored = mask_secrets(inputs, spec, Path(tool["path"]))
+        else:
+            stored = dict(secrets.scrub(inputs))
         args = {"tool_id": tool["id"], "inputs": stored, "run_id": run_id, "remember_inputs": True}
         if spec.version:
             args["tool_version"] = spec.version[:64]  # an export names the version that ran

@@ -97,8 +97,9 @@ class Runner:
         # Taking the lease (which may start the tool) overlaps storing the record, and the run's
         # folder is made while both requests travel; the tool is called only once all three are
         # done, so the record always exists first.
+        secrets = ToolSecrets.of(spec, Path(tool["path"]))  # read once: inputs, outputs and files
         leasing = asyncio.create_task(self.acquire(tool_id, run_id))
-        opening = asyncio.create_task(self.records.open(tool, spec, inputs, run_id))
+        opening = asyncio.create_task(self.records.open(tool, spec, inputs, run_id, secrets))
         await asyncio.sleep(0)  # both tasks send their requests now
         folder, unusable = self.keeper.prepare_folder(tool_id, run_id)
         try:
@@ -118,7 +119,6 @@ class Runner:
             self.active.pop(run_id, None)
         if active.cancel_requested:
             outputs, failure = None, Failure("cancelled", "The run was cancelled.")
-        secrets = ToolSecrets.of(spec, Path(tool["path"]))
         if secrets:
             if outputs is not None and (active.answer is None or secrets.found_in(active.answer)):
                 outputs, active.answer = secrets.scrub(outputs), None

@@ -146,15 +146,7 @@ class StreamRun:
             self.runner.active.pop(self.run_id, None)
         if active.cancel_requested:
             failure = Failure("cancelled", "The run was cancelled.")
-        more, problem = await self.runner.keeper.register_files(
-            self.tool_id,
-            self.run_id,
-            folder,
-            self.spec,
-            skip={a["rel_path"] for a in registered},
-            secrets=self._secrets,
-        )
-        registered.extend(more)
+        problem = await self._register(folder, registered)
         if problem and failure is None:
             failure = Failure("artefacts", problem)
         await self._finish(started, status_of(failure), failure, registered)
@@ -268,15 +260,7 @@ class StreamRun:
                         return None
                 if time.monotonic() >= next_scan:
                     next_scan = time.monotonic() + SCAN_EVERY
-                    more, _ = await self.runner.keeper.register_files(
-                        self.tool_id,
-                        self.run_id,
-                        folder,
-                        self.spec,
-                        skip={a["rel_path"] for a in registered},
-                        secrets=self._secrets,
-                    )
-                    registered.extend(more)
+                    await self._register(folder, registered)
             for event in parser.close():
                 for update in normalise_event(self.spec, event).updates:
                     self._apply(update)
@@ -284,6 +268,20 @@ class StreamRun:
         if self.lease_pid is not None and not await self.runner.tool_still_up(self.tool_id, self.lease_pid):
             return await self.runner.crash_failure(self.tool_id, self.lease_pid, EOFError("stream ended"))
         return None
+
+    async def _register(self, folder: Path, registered: list[dict[str, Any]]) -> str | None:
+        """Register the files the tool wrote since the last look (adding them to ``registered``);
+        the sentence saying a per-run cap was hit, if one was."""
+        more, problem = await self.runner.keeper.register_files(
+            self.tool_id,
+            self.run_id,
+            folder,
+            self.spec,
+            skip={a["rel_path"] for a in registered},
+            secrets=self._secrets,
+        )
+        registered.extend(more)
+        return problem
 
     def _use_answer(self) -> None:
         """The /run answer as the final value of every output, placeholders included."""
