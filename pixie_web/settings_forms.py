@@ -30,7 +30,7 @@ class Parsed:
         return not self.errors
 
 
-def whole_number(raw: str | None) -> tuple[int | None, str | None]:
+def number_field(raw: str | None) -> tuple[int | None, str | None]:
     """A blank field is None (no choice); otherwise digits only, or a message saying so."""
     text = (raw or "").strip()
     if not text:
@@ -45,7 +45,7 @@ def whole_number(raw: str | None) -> tuple[int | None, str | None]:
 def _numbers(form: Mapping[str, str], names: Iterable[str]) -> Parsed:
     parsed = Parsed()
     for name in names:
-        value, problem = whole_number(form.get(name))
+        value, problem = number_field(form.get(name))
         if problem:
             parsed.errors[name] = problem
         else:

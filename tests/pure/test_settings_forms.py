@@ -10,10 +10,10 @@ from pixie_launcher.tool_secrets import SecretError, check_request, edit_text
 from pixie_web.settings_forms import (
     field_message,
     field_of,
+    number_field,
     parse_limits,
     parse_pool,
     report_view,
-    whole_number,
 )
 from shared.dotenv import parse_dotenv
 from shared.toolspec import validate_tool_dict
@@ -35,7 +35,7 @@ from tests.support.tools import minimal_tool_json
     ],
 )
 def test_whole_numbers(raw: str | None, value: int | None, problem: str | None) -> None:
-    parsed, message = whole_number(raw)
+    parsed, message = number_field(raw)
     assert parsed == value
     assert (message is None) == (problem is None)
     if problem:
