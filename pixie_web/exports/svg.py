@@ -11,7 +11,7 @@ data is in the CSV beside it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -65,6 +65,28 @@ class Scale:
         return self.start + (value - self.low) / span * (self.end - self.start)
 
 
+class LogScale(Scale):
+    """A log10 map, as the page draws an axis with ``log_x``/``log_y``; ``low`` and ``high`` are
+    values (powers of ten), not exponents."""
+
+    def __init__(self, low: float, high: float, start: float, end: float) -> None:
+        super().__init__(math.log10(low), math.log10(high), start, end)
+
+    def __call__(self, value: float) -> float:
+        return super().__call__(math.log10(value) if value > 0 else self.low)
+
+
+def log_ticks(values: Sequence[float]) -> list[float]:
+    """The powers of ten around the positive ``values``: one tick a decade."""
+    positive = [v for v in values if v is not None and math.isfinite(v) and v > 0] or [1.0, 10.0]
+    low, high = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
+    return [10.0**k for k in range(low, max(high, low + 1) + 1)]
+
+
+def log_tick_text(value: float) -> str:
+    return format_value(value, "decimal", 0) if value >= 1 else f"{value:g}"
+
+
 def text(x: float, y: float, content: str, anchor: str = "middle", extra: str = "") -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(content)}</text>'
 
@@ -99,12 +121,17 @@ def document(title: str, body: list[str], legend: Sequence[str], plot_bottom: fl
     )
 
 
+def _tick_label(ticks: Sequence[float], y: Scale) -> Callable[[float], str]:
+    return log_tick_text if isinstance(y, LogScale) else lambda tick: tick_text(tick, ticks)
+
+
 def y_axis(ticks: Sequence[float], y: Scale, label: str | None) -> list[str]:
     marks = []
+    shown = _tick_label(ticks, y)
     for tick in ticks:
         py = y(tick)
         marks.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{py:.1f}" y2="{py:.1f}" stroke="#e5e7eb"/>')
-        marks.append(text(LEFT - 6, py + 4, tick_text(tick, ticks), "end"))
+        marks.append(text(LEFT - 6, py + 4, shown(tick), "end"))
     bottom = HEIGHT - BOTTOM
     marks.append(f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{bottom}" stroke="#374151"/>')
     marks.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}" stroke="#374151"/>')
@@ -116,9 +143,10 @@ def y_axis(ticks: Sequence[float], y: Scale, label: str | None) -> list[str]:
 
 def _x_numeric(ticks: Sequence[float], x: Scale, label: str | None) -> list[str]:
     bottom = HEIGHT - BOTTOM
+    shown = _tick_label(ticks, x)
     marks = [
         f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{bottom}" y2="{bottom + 5}" stroke="#374151"/>'
-        + text(x(t), bottom + 18, tick_text(t, ticks))
+        + text(x(t), bottom + 18, shown(t))
         for t in ticks
     ]
     if label:
@@ -174,8 +202,17 @@ def xy_chart(kind: str, data: Mapping[str, Any], title: str) -> str:
     """Line, area or bar; string x values (and every bar chart) use evenly spaced categories."""
     series = [(s["name"], *_thin(s["x"], s["y"])) for s in data["series"]]
     axes = data.get("axes") or {}
+    if kind == "chart_area":
+        series = _stacked(series)  # as the page draws area series: each on top of those before
+    log_y, log_x = bool(axes.get("log_y")), bool(axes.get("log_x"))
+    if log_y:  # a log axis cannot show zero or less: those points are gaps, as on the page
+        series = [(n, xs, [v if v is not None and v > 0 else None for v in ys]) for n, xs, ys in series]
     all_y = [y for _, _, ys in series for y in ys if y is not None]
-    ticks, y = y_scale(all_y, include_zero=kind != "chart_line")
+    if log_y:
+        ticks = log_ticks(all_y)
+        y: Scale = LogScale(ticks[0], ticks[-1], HEIGHT - BOTTOM, TOP)
+    else:
+        ticks, y = y_scale(all_y, include_zero=kind != "chart_line")
     xs_all = [x for _, xs, _ in series for x in xs]
     categorical = kind == "chart_bar" or any(isinstance(x, str) for x in xs_all)
     body = y_axis(ticks, y, axes.get("y_label"))
@@ -188,14 +225,18 @@ def xy_chart(kind: str, data: Mapping[str, Any], title: str) -> str:
         def place(value: Any) -> float:
             return centre[str(value)]
     else:
-        x_ticks = nice_ticks(*_domain([float(x) for x in xs_all], include_zero=False))
-        x = Scale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
+        if log_x:
+            x_ticks = log_ticks([float(x) for x in xs_all])
+            x: Scale = LogScale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
+        else:
+            x_ticks = nice_ticks(*_domain([float(x) for x in xs_all], include_zero=False))
+            x = Scale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
         body += _x_numeric(x_ticks, x, axes.get("x_label"))
 
         def place(value: Any) -> float:
             return x(float(value))
 
-    base = y(max(ticks[0], min(0.0, ticks[-1])))
+    base = y(ticks[0] if log_y else max(ticks[0], min(0.0, ticks[-1])))
     for index, (_, xs, ys) in enumerate(series):
         if kind == "chart_bar":
             width = slot * 0.8 / max(1, len(series))
@@ -221,6 +262,18 @@ def xy_chart(kind: str, data: Mapping[str, Any], title: str) -> str:
                 f'<polyline points="{points}" fill="none" stroke="{colour(index)}" stroke-width="2"/>'
             )
     return document(title, body, [name for name, _, _ in series], HEIGHT - BOTTOM)
+
+
+def _stacked(series: list[tuple[str, list[Any], list[Any]]]) -> list[tuple[str, list[Any], list[Any]]]:
+    """Area series on one shared x, each added to those before it (a gap counts as zero)."""
+    if len(series) < 2 or any(xs != series[0][1] for _, xs, _ in series):
+        return series
+    totals = [0.0] * len(series[0][1])
+    stacked = []
+    for name, xs, ys in series:
+        totals = [t + (v or 0.0) for t, v in zip(totals, ys, strict=True)]
+        stacked.append((name, xs, [t if v is not None else None for t, v in zip(totals, ys, strict=True)]))
+    return stacked
 
 
 def _runs(xs: Sequence[Any], ys: Sequence[Any]) -> list[list[tuple[Any, float]]]:

@@ -226,3 +226,27 @@ def test_category_labels_under_an_axis_never_run_into_one_another(count: int) ->
     assert len(xs) >= min(count, 5)  # a good share of them is still named
     gaps = [b - a for a, b in itertools.pairwise(xs)]
     assert all(gap >= len("2026-01-01") * svg.CHAR_WIDTH for gap in gaps), gaps
+
+
+def _points(element: ElementTree.Element) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in (p.split(",") for p in (element.get("points") or "").split())]
+
+
+def test_a_log_axis_is_drawn_in_decades_as_on_the_page() -> None:
+    data = {"series": [{"name": "s", "x": [1, 2, 3, 4], "y": [1, 10, 100, 1000]}], "axes": {"log_y": True}}
+    chart = shapes(svg.render_chart("chart_line", data, "Log") or "")
+    texts = [t.text for t in chart.iter(f"{SVG}text")]
+    assert {"1", "10", "100", "1,000"} <= set(texts)
+    ys = [y for _, y in _points(next(chart.iter(f"{SVG}polyline")))]
+    assert abs((ys[0] - ys[1]) - (ys[1] - ys[2])) < 0.2  # each decade the same height
+    with_zero = {"series": [{"name": "s", "x": [1, 2, 3], "y": [0, 10, 100]}], "axes": {"log_y": True}}
+    assert "nan" not in (svg.render_chart("chart_line", with_zero, "Z") or "").lower()
+
+
+def test_area_series_are_stacked_as_on_the_page() -> None:
+    data = {"series": [{"name": "a", "x": [1, 2], "y": [1, 1]}, {"name": "b", "x": [1, 2], "y": [2, 2]}]}
+    chart = shapes(svg.render_chart("chart_area", data, "Stack") or "")
+    first, second = (_points(line) for line in chart.iter(f"{SVG}polyline"))
+    three = next(t for t in chart.iter(f"{SVG}text") if t.text == "3")  # the axis reaches 1 + 2
+    assert all(abs(y - (float(three.get("y") or 0) - 4)) < 0.2 for _, y in second)  # b drawn at 3
+    assert all(y2 < y1 for (_, y1), (_, y2) in zip(first, second, strict=True))
