@@ -195,6 +195,23 @@ def test_on_a_phone_the_result_is_brought_into_view(system: PixieSystem, open_pa
     assert actions["y"] >= title["y"] + title["height"]
 
 
+def test_results_of_an_earlier_run_are_marked_when_new_inputs_are_refused(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    page = open_page(system, "/tool/compound-interest")
+    run_tool(page)
+    years = page.locator("[name='years']")
+    years.evaluate("el => el.removeAttribute('min')")  # past the browser's check, to the server's
+    years.fill("-5")
+    page.get_by_role("button", name=re.compile(r"^(Re-run|Run)$")).click()
+    expect(page.locator(".run-invalid")).to_be_visible()
+    stale = re.compile(r"\bis-stale\b")
+    expect(page.locator("#output-panel")).to_have_class(stale)
+    page.locator("[name='years']").fill("10")
+    run_tool(page)
+    expect(page.locator("#output-panel")).not_to_have_class(stale)
+
+
 def test_the_chat_layout_holds_a_conversation(system: PixieSystem, open_page: PageOpener) -> None:
     page = open_page(system, "/tool/rubber-duck")
     expect(page.locator(".chat-reply .output-card").first).to_be_hidden()  # no "No value yet" cards

@@ -79,6 +79,15 @@
   document.addEventListener("htmx:afterSwap", (event) => {
     const panel = event.detail.target;
     const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    // Inputs sent back with problems: the results shown are from the run before, not these inputs.
+    const outputs = document.getElementById("output-panel");
+    if (panel && panel.id === "run-form-fields" && outputs) {
+      outputs.classList.toggle("is-stale", Boolean(panel.querySelector(".run-invalid") && outputs.querySelector(".output-card")));
+      return;
+    }
+    if (panel && panel.id === "output-panel") {
+      panel.classList.remove("is-stale");
+    }
     if (!panel || panel.id !== "output-panel" || !(form instanceof HTMLFormElement) || form.matches("[data-chat-form]")) {
       return;
     }
