@@ -18,8 +18,9 @@ import httpx
 from pixie_launcher import environments as envs
 from pixie_launcher.discovery import DiscoveredTool
 from pixie_launcher.output import SecretMasker
-from pixie_launcher.spawn import free_port, secret_values, tool_environment
+from pixie_launcher.spawn import free_port, tool_environment
 from shared.dotenv import read_dotenv
+from shared.secrets import secret_values
 from shared.toolspec import ToolSpec
 from shared.toolspec.drift import schema_drift
 

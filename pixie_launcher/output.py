@@ -12,16 +12,15 @@ Everything here is pure: the supervisor feeds bytes in and takes lines out.
 from __future__ import annotations
 
 import codecs
-import re
 from collections import deque
 from collections.abc import Iterable
 
-MASK = "***"
+from shared.secrets import MASK, MIN_LENGTH, strings_to_mask
+
 CONTINUED = " …[continued]"
 TRUNCATED = " …[truncated]"
 
 Span = tuple[int, int]
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _merge(spans: Iterable[Span]) -> list[Span]:
@@ -36,25 +35,17 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
 
 
 class SecretMasker:
-    """Replaces known secret values with ``***``.
+    """Replaces known secret values with ``***``, as ``shared.secrets`` chooses them.
 
-    Values shorter than ``min_length``, or only whitespace, are ignored: masking "1" or "yes"
-    everywhere would make logs useless while protecting nothing. ``min_length`` may not be below
-    the mask's own length, so masking never makes text longer (the line assembler's size limits
-    rely on that). Overlapping occurrences are masked as one, so no fragment of either survives.
-    A multi-line secret (a PEM key) is also masked line by line, since output reaches the masker
-    one line at a time.
+    ``min_length`` may not be below the mask's own length, so masking never makes text longer
+    (the line assembler's size limits rely on that). Overlapping occurrences are masked as one,
+    so no fragment of either survives.
     """
 
-    def __init__(self, secrets: Iterable[str], min_length: int = 4) -> None:
+    def __init__(self, secrets: Iterable[str], min_length: int = MIN_LENGTH) -> None:
         if min_length < len(MASK):
             raise ValueError(f"min_length must be at least {len(MASK)}, got {min_length}")
-        found: set[str] = set()
-        for secret in secrets:
-            for candidate in (secret, *_LINE_BREAK.split(secret)):
-                if len(candidate) >= min_length and not candidate.isspace():
-                    found.add(candidate)
-        self._secrets = tuple(sorted(found, key=lambda value: (-len(value), value)))
+        self._secrets = strings_to_mask(secrets, min_length)
 
     @property
     def longest(self) -> int:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import signal
 import socket
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,20 +64,6 @@ def tool_environment(
     env["PIXIE_ARTEFACTS_ROOT"] = str(artefacts_root)
     env["PYTHONUNBUFFERED"] = "1"
     return env
-
-
-SECRET_LOOKING_NAME = re.compile(
-    r"password|passwd|secret|token|api[_-]?key|auth|bearer|jwt|credential|private[_-]?key", re.IGNORECASE
-)
-
-
-def secret_values(dotenv: Mapping[str, str], declared: Iterable[str]) -> list[str]:
-    """Values to mask in logs: the tool's declared secrets and anything named like a secret.
-
-    Not every ``.env`` value is secret (``DEBUG=true`` must not turn every "true" into ``***``).
-    """
-    keys = set(declared)
-    return [value for key, value in dotenv.items() if key in keys or SECRET_LOOKING_NAME.search(key)]
 
 
 def free_port() -> int:

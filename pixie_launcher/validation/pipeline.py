@@ -25,7 +25,6 @@ from pixie_launcher import environments as envs
 from pixie_launcher.logfile import RotatingLog, read_tail
 from pixie_launcher.orphans import ChildrenFile
 from pixie_launcher.output import SecretMasker
-from pixie_launcher.spawn import secret_values
 from pixie_launcher.validation import live, probes
 from pixie_launcher.validation.conformance import output_conforms
 from pixie_launcher.validation.reference_check import check_fixtures
@@ -50,6 +49,7 @@ from pixie_launcher.validation.static_checks import (
     tool_json_parses,
 )
 from shared.dotenv import read_dotenv
+from shared.secrets import secret_values
 from shared.timestamps import instant_from_epoch
 from shared.toolspec import ParseResult, ToolSpec, parse_tool_json
 from shared.toolstream.events import is_streaming

@@ -22,13 +22,13 @@ import httpx
 from pixie_launcher.logfile import RotatingLog
 from pixie_launcher.orphans import ChildrenFile
 from pixie_launcher.output import SecretMasker
-from pixie_launcher.spawn import secret_values
 from pixie_launcher.validation import fixtures as fx
 from pixie_launcher.validation import live
 from pixie_launcher.validation.pipeline import venv_functional
 from pixie_launcher.validation.reference_check import fetch_outputs
 from pixie_launcher.validation.standalone import builder
 from shared.dotenv import read_dotenv
+from shared.secrets import secret_values
 from shared.toolspec import parse_tool_json
 
 

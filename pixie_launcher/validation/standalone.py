@@ -18,9 +18,9 @@ import httpx
 from pixie_launcher import environments as envs
 from pixie_launcher.orphans import ChildrenFile
 from pixie_launcher.output import SecretMasker
-from pixie_launcher.spawn import secret_values
 from pixie_launcher.validation.pipeline import Edges, Options, validate_tool
 from shared.dotenv import read_dotenv
+from shared.secrets import secret_values
 
 
 def builder(on_line: Callable[[str], None]) -> Callable[[Path], Awaitable[None]]:

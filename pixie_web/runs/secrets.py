@@ -4,12 +4,15 @@ A tool's secrets live in its ``.env`` and reach only its own process. Whatever t
 back (its outputs, a refusal's message, a streamed event, a file's name) may hold one by
 mistake, and that would then be stored with the run, drawn in the page and put in exports. So
 every such value passes through ``ToolSecrets.scrub`` first, which writes ``***`` for each
-secret. A tool that declares no secrets costs nothing here: its ``.env`` is not even read.
+secret. Which values are secret is ``shared.secrets``' rule, the one the launcher's logs and
+validation reports follow. A tool without a ``.env`` costs a ``stat`` per run; a ``.env`` is read
+again only when it changes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,12 +20,13 @@ from typing import Any, TypeVar
 
 from pixie_web.runs.outcome import Failure
 from shared.dotenv import read_dotenv
+from shared.secrets import MASK, secret_values, strings_to_mask
 from shared.toolspec import ToolSpec
 
-MASK = "***"
-MIN_LENGTH = 4  # masking "1" or "yes" everywhere would hide much and protect nothing
-
 T = TypeVar("T")
+
+_FileStamp = tuple[int, int, int]  # inode, size, mtime_ns: a different file or new contents
+_read: dict[tuple[Path, tuple[str, ...]], tuple[_FileStamp, tuple[str, ...]]] = {}
 
 
 @dataclass(frozen=True)
@@ -31,13 +35,21 @@ class ToolSecrets:
 
     @classmethod
     def of(cls, spec: ToolSpec, tool_dir: Path) -> ToolSecrets:
-        """The values of the secrets ``spec`` declares, from the tool's ``.env``."""
-        declared = {secret.key for secret in spec.secrets}
-        if not declared:
+        """The secrets in the tool's ``.env``: those ``spec`` declares and those named like one."""
+        path = tool_dir / ".env"
+        try:
+            info = os.stat(path)
+        except OSError:
             return cls()
-        found = {v for k, v in read_dotenv(tool_dir / ".env").items() if k in declared}
-        kept = (value for value in found if len(value) >= MIN_LENGTH and not value.isspace())
-        return cls(tuple(sorted(kept, key=lambda value: (-len(value), value))))  # longest first
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        declared = tuple(sorted(secret.key for secret in spec.secrets))
+        cached = _read.get((path, declared))
+        if cached is None or cached[0] != stamp:
+            values = strings_to_mask(secret_values(read_dotenv(path), declared))
+            if len(_read) >= 1024:
+                _read.clear()  # tools come and go; this is a cache, not a registry
+            cached = _read[(path, declared)] = (stamp, values)
+        return cls(cached[1])
 
     def __bool__(self) -> bool:
         return bool(self.values)

@@ -23,13 +23,14 @@ def pixie(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PixieSystem]:
     tools = root / "tools"
     dotenv = {"FIXTURE_SECRET": SECRET}
     copy_fixture_tool(tools, "careless", source="runs-tool", dotenv=dotenv, secrets=DECLARED)
+    copy_fixture_tool(tools, "careless-undeclared", source="runs-tool", dotenv=dotenv)  # named like one
     streaming = copy_fixture_tool(tools, "careless-log", source="runs-tool", dotenv=dotenv, secrets=DECLARED)
     spec = json.loads((streaming / "tool.json").read_text())
     spec["outputs"].append({"key": "trace", "type": "log", "label": "Trace"})  # the streaming path
     (streaming / "tool.json").write_text(json.dumps(spec))
     with running_system(root) as running:
         running.wait_healthy()
-        wait_until(lambda: len(running.get("/api/tools").json()) == 2, timeout=10, what="the tools")
+        wait_until(lambda: len(running.get("/api/tools").json()) == 3, timeout=10, what="the tools")
         yield running
 
 
@@ -90,4 +91,21 @@ def test_streamed_values_holding_the_secret_are_masked(pixie: PixieSystem) -> No
     stored = pixie.get(f"/api/runs/{run_id}")
     assert stored.json()["outputs"]["trace"] == {"lines": ["***"]}
     assert SECRET not in stored.text
+    assert SECRET.encode() not in database_bytes(pixie)
+
+
+def test_a_secret_tool_json_does_not_declare_is_masked_as_the_logs_mask_it(pixie: PixieSystem) -> None:
+    """``FIXTURE_SECRET`` is named like a secret: the launcher hides it in the tool's log, and so
+    the run's record, page and exports must hide it too (one rule, shared.secrets)."""
+    answer = pixie.http.post(
+        "/api/tools/careless-undeclared/run", json={"inputs": {"mode": "secret"}}, timeout=60
+    )
+    assert SECRET not in answer.text
+    body = answer.json()
+    assert body["outputs"]["text"] == "the key is ***"
+    page = pixie.http.post("/tool/careless-undeclared/run", data={"mode": "secret"}, timeout=60)
+    assert "the key is ***" in page.text
+    for text in (page.text, pixie.get(f"/api/runs/{body['run_id']}").text):
+        assert SECRET not in text
+    assert SECRET.encode() not in pixie.get(f"/api/runs/{body['run_id']}/export").content
     assert SECRET.encode() not in database_bytes(pixie)
