@@ -9,7 +9,8 @@ store has checked no kept row references. It sweeps shortly after start and then
 ``SWEEP_INTERVAL`` seconds, in bounded passes, and logs what it removed.
 
 Until the launcher's tool list is loaded, only the bin is purged: without the list, a tool whose
-tool.json keeps 1,000 runs could not be told from one that keeps the default 100.
+tool.json keeps 1,000 runs could not be told from one that keeps the default 100. Runs of a tool
+that is not discovered now are never pruned: it may be back once its folder or disk is.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 
 SWEEP_INTERVAL = 6 * 3600.0
 RETRY_INTERVAL = 60.0
-DEFAULT_RETAIN = 100
 KEEP_EVERYTHING = 1_000_000  # a tool whose tool.json cannot be read: never prune it
 MAX_PASSES = 200
 
@@ -92,7 +92,7 @@ async def sweep_once(
     totals = SweepTotals()
     args: dict[str, Any] = {"soft_delete_days": settings.soft_delete_retention_days}
     if retain is not None:
-        args |= {"retain_runs": retain, "default_retain": DEFAULT_RETAIN}
+        args["retain_runs"] = retain
     if now is not None:
         args["now"] = now
     for _ in range(MAX_PASSES):

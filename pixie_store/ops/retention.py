@@ -10,9 +10,9 @@ hours, see ``pixie_web/retention.py``):
   chose to keep).
 
 The caller passes ``retain_runs`` per tool because tool.json is read by the launcher, not the
-store; ``default_retain`` covers tools that have runs but are no longer discovered, and is only
-given when the caller knows the full tool list (so a launcher that is still loading never makes
-the store prune a tool down to the default).
+store. A tool missing from it keeps every run: a tool that is not discovered now (its folder
+moved, its disk not mounted, the tools folder misconfigured) may come back, and nobody asked for
+its history to be cut.
 
 The store never touches files. The reply lists the files whose rows went, and the run folders
 no remaining row points into, and the web process removes exactly those. A path goes in the
@@ -90,7 +90,6 @@ async def sweep(db: Database, args: Args) -> dict[str, Any]:
     """One bounded pass (at most ``limit`` artefacts purged and ``limit`` runs removed, so the
     writer is never held for long); ``more`` says another pass has work left."""
     retain = _retain_map(args.mapping("retain_runs", default={}))
-    default_retain = args.integer("default_retain", default=None, minimum=0, maximum=RETAIN_MAX)
     soft_delete_days = args.integer("soft_delete_days", minimum=0, maximum=36_500)
     now = rules.optional_instant(args, "now") or db.now()
     limit = args.integer("limit", default=DEFAULT_LIMIT, minimum=1, maximum=10_000)
@@ -107,12 +106,8 @@ async def sweep(db: Database, args: Args) -> dict[str, Any]:
         files = [row["rel_path"] for row in binned]
         artefact_ids = [row["id"] for row in binned]
 
-        tools = dict(retain)
-        if default_retain is not None:
-            for row in connection.execute("SELECT DISTINCT tool_id FROM runs").fetchall():
-                tools.setdefault(row["tool_id"], default_retain)
         expired: list[sqlite3.Row] = []
-        for tool_id, keep in sorted(tools.items()):
+        for tool_id, keep in sorted(retain.items()):
             if len(expired) >= limit:
                 break
             expired += connection.execute(_EXPIRED_RUNS, (tool_id, keep, limit - len(expired))).fetchall()

@@ -142,21 +142,27 @@ async def test_old_runs_go_but_starred_labelled_and_protected_ones_stay(
     assert again.artefacts_purged == 0
 
 
-async def test_a_tool_that_is_gone_gets_the_default_and_a_broken_one_is_kept(
+async def test_a_tool_that_is_not_discovered_keeps_every_run_and_a_broken_one_is_kept(
     store: StoreHarness, clock: FakeClock, tmp_path: Path
 ) -> None:
+    """A tool missing from the launcher's list (its folder moved, its disk not mounted) may come
+    back: its runs are never cut to a default, however many there are."""
     settings = settings_for(tmp_path)
-    for n in range(3):
+    for n in range(102):
         await make_run(store, settings.artefacts_dir, "gone", f"g{n}", files=0)
         clock.advance(seconds=1)
+    await make_run(store, settings.artefacts_dir, "present", "p0", files=0)
+    clock.advance(seconds=1)
+    await make_run(store, settings.artefacts_dir, "present", "p1", files=0)
     # retain_map: a tool with a readable spec uses it, a broken one (no spec) is never pruned.
     assert retain_map([{"id": "a", "spec": {"retain_runs": 5}}, {"id": "b", "spec": None}]) == {
         "a": 5,
         "b": 1_000_000,
     }
-    reply = await store.call("retention.sweep", {"soft_delete_days": 7, "default_retain": 1})
-    assert [run["id"] for run in reply["runs_removed"]] == ["g1", "g0"]
-    assert reply["more"] is False
+    totals = await sweep_once(store.call, settings, {"present": 1})
+    assert totals.removed_run_ids == ["p0"]
+    gone = await store.call("runs.list", {"tool_id": "gone", "limit": 200})
+    assert len(gone["items"]) == 102
 
 
 async def test_passes_are_bounded_and_the_sweep_loops_until_done(
