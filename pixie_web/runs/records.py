@@ -2,8 +2,9 @@
 
 Finishing happens off the answer path (the person sees the result at once), so anything that
 reads runs first waits for this web process's own pending records (``settled``). A finish the
-store cannot take (it is restarting) is retried until it can, and the store accepts finishing a
-run it marked interrupted at its restart, so no result is lost. A web process that starts marks
+store cannot take (it is restarting) is retried for as long as this process lives, with the
+time the run really ended, and the store accepts finishing a run it marked interrupted at its
+restart, so no result is lost. A web process that starts marks
 runs still ``running`` as interrupted: they belonged to one that died mid-run.
 """
 
@@ -21,12 +22,13 @@ from typing import Any
 from pixie_web.after_answer import after_answer
 from pixie_web.peers import Peers
 from pixie_web.runs.secrets import ToolSecrets
+from shared.timestamps import instant_from_epoch
 from shared.toolspec import ToolSpec
 from shared.wire import ErrorCode, WireError
 
 log = logging.getLogger("pixie.web.runs")
 
-FINISH_RETRY_FOR = 300.0
+FINISH_RETRY_MAX_DELAY = 5.0
 ORPHANED_NOTE = "Pixie's web process stopped before this run finished, so its result was lost."
 
 
@@ -100,30 +102,35 @@ class Records:
 
     async def finish(self, run_id: str, status: str, **fields: Any) -> None:
         args = {"run_id": run_id, "status": status, **{k: v for k, v in fields.items() if v is not None}}
+        ended = time.time()
         try:
             await self.peers.store.call("runs.finish", args, timeout=5.0)
         except WireError as exc:
             if exc.code in (ErrorCode.UNAVAILABLE, ErrorCode.TIMEOUT):
                 log.warning("store unavailable; will keep trying to record run %s", run_id)
+                args.setdefault("finished_at", instant_from_epoch(ended))  # not when the store is back
                 self._adopt(asyncio.create_task(self._finish_later(args), name=f"finish-later-{run_id}"))
             else:
                 log.error("run %s could not be recorded: %s", run_id, exc.message)
 
     async def _finish_later(self, args: dict[str, Any]) -> None:
-        deadline = time.monotonic() + FINISH_RETRY_FOR
+        """Until the store takes it; a shutdown cancels this, and the next start of the store has
+        marked the run interrupted, which is then what it says."""
         delay = 0.2
-        while time.monotonic() < deadline:
+        while True:
             await asyncio.sleep(delay)
             try:
                 await self.peers.store.call("runs.finish", args, timeout=5.0)
                 log.info("recorded run %s after the store came back", args["run_id"])
                 return
             except WireError as exc:
+                if exc.code == ErrorCode.CONFLICT:  # an attempt that timed out had landed after all
+                    log.info("run %s was recorded by an earlier attempt", args["run_id"])
+                    return
                 if exc.code not in (ErrorCode.UNAVAILABLE, ErrorCode.TIMEOUT):
                     log.error("run %s could not be recorded: %s", args["run_id"], exc.message)
                     return
-            delay = min(delay * 2, 5.0)
-        log.error("gave up recording run %s: the store did not come back", args["run_id"])
+            delay = min(delay * 2, FINISH_RETRY_MAX_DELAY)
 
     async def settled(self, run_id: str | None = None) -> None:
         """Wait until the named run's record (or every record still being written) is final."""
