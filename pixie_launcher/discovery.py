@@ -6,7 +6,9 @@ that claim one id, so a broken or duplicate tool is always listed with its reaso
 hides the others.
 
 ``fingerprint`` is what the watcher compares between polls: cheap ``stat`` facts of the files
-that define a tool, so an added, removed or edited tool is noticed without reading anything.
+that define a tool (``source_files``: tool.json, pyproject.toml, uv.lock and every Python file in
+the folder), so an added, removed or edited tool, helper modules included, is noticed without
+reading anything. The validator's staleness hash covers the same files.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from shared.toolspec import ParseResult, SpecError, ToolSpec, parse_tool_json
 
 TOOL_JSON = "tool.json"
 MAX_TOOL_JSON_BYTES = 1024 * 1024
-# Files whose change means a tool must be looked at again (and, later, revalidated or rebuilt).
-WATCHED_FILES = (TOOL_JSON, "pyproject.toml", "uv.lock", "main.py")
+# Files whose change means a tool must be looked at again (and restarted, revalidated, rebuilt),
+# beside every Python file in its folder.
+TOP_FILES = (TOOL_JSON, "pyproject.toml", "uv.lock")
 SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules"})
 
 
@@ -147,16 +150,44 @@ def _unique_key(folder: str, taken: set[str]) -> str:
     return key
 
 
+def _python_files(folder: str) -> list[str]:
+    """Paths of the Python files under ``folder``, dot-folders and caches left out. ``scandir``
+    rather than ``os.walk``: the watcher runs this for every tool several times a second."""
+    found: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        if name.endswith(".py") and entry.is_file():
+            found.append(entry.path)
+        elif name not in SKIPPED_FOLDERS and entry.is_dir(follow_symlinks=False):
+            found += _python_files(entry.path)
+    return found
+
+
+def source_files(tool_dir: Path) -> list[str]:
+    """The files that decide what a tool does, as sorted paths: the top files and every Python
+    file in the folder (dot-folders such as ``.venv`` left out), wherever its entrypoint is, so
+    this needs no tool.json to answer. Data files are not among them: a tool writing a cache
+    into its own folder must not count as changed on every run."""
+    top = str(tool_dir)
+    return sorted({*(os.path.join(top, name) for name in TOP_FILES), *_python_files(top)})
+
+
 def fingerprint(path: Path) -> tuple[object, ...]:
-    """Stat facts of the files that define a tool; equal fingerprints mean nothing to re-read."""
+    """Stat facts of the tool's ``source_files``; equal fingerprints mean nothing to re-read."""
     facts: list[object] = []
-    for name in WATCHED_FILES:
+    for source in source_files(path):
         try:
-            info = os.stat(path / name)
+            info = os.stat(source)
         except OSError:
-            facts.append(None)
+            facts.append((source, None))
         else:
-            facts.append((info.st_mtime_ns, info.st_size, info.st_ino))
+            facts.append((source, info.st_mtime_ns, info.st_size, info.st_ino))
     return tuple(facts)
 
 

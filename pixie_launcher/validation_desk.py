@@ -113,8 +113,7 @@ class ValidationDesk:
                 self._active.add(tool_id)
                 self.publish(tool_id)
                 path = supervisor.tool.scan.path
-                entrypoint = supervisor.tool.scan.spec.entrypoint if supervisor.tool.scan.spec else "main.py"
-                fingerprint = await asyncio.to_thread(self._fingerprints.current, path, entrypoint)
+                fingerprint = await asyncio.to_thread(self._fingerprints.current, path)
                 report = await validate_tool(path, options, self._edges(supervisor))
         finally:
             if queued:
@@ -228,12 +227,9 @@ class ValidationDesk:
     async def sweep(self) -> None:
         """Recompute fingerprints, republish what changed, and start one background validation."""
         supervisors = dict(self.supervisors())
-        targets = {
-            tool_id: (s.tool.scan.path, s.tool.scan.spec.entrypoint if s.tool.scan.spec else "main.py")
-            for tool_id, s in supervisors.items()
-        }
+        targets = {tool_id: s.tool.scan.path for tool_id, s in supervisors.items()}
         fingerprints = await asyncio.to_thread(
-            lambda: {tool_id: self._fingerprints.current(*where) for tool_id, where in targets.items()}
+            lambda: {tool_id: self._fingerprints.current(path) for tool_id, path in targets.items()}
         )
         for tool_id, fingerprint in fingerprints.items():
             self.current[tool_id] = fingerprint

@@ -1,29 +1,21 @@
 """What a validation report was made from, as one hash, so a report knows when it is stale.
 
-The hash covers what decides a tool's behaviour: tool.json, pyproject.toml, uv.lock, every
-Python file in the entrypoint's folder (recursively) and the reference fixtures. Data files are
-left out on purpose: a tool that writes a cache or a log into its own folder must not make its
-report stale on every run (and start a new validation, which would write again).
+The hash covers what decides a tool's behaviour, the files discovery watches
+(``discovery.source_files``: tool.json, pyproject.toml, uv.lock and every Python file in the
+folder), and the reference fixtures. Data files are left out on purpose: a tool
+that writes a cache or a log into its own folder must not make its report stale on every run
+(and start a new validation, which would write again).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-TOP_FILES = ("tool.json", "pyproject.toml", "uv.lock")
-SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
+from pixie_launcher.discovery import source_files
+
 REFERENCE_DIR = "reference"
 REFERENCE_SUFFIXES = (".json", ".yaml", ".yml")
-
-
-def _python_files(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
-        found += [Path(root) / name for name in files if name.endswith(".py") and not name.startswith(".")]
-    return found
 
 
 def _reference_files(tool_dir: Path) -> list[Path]:
@@ -33,13 +25,8 @@ def _reference_files(tool_dir: Path) -> list[Path]:
     return [path for path in folder.iterdir() if path.is_file() and path.suffix in REFERENCE_SUFFIXES]
 
 
-def _covered(tool_dir: Path, entrypoint: str) -> list[Path]:
-    source_dir = (tool_dir / entrypoint).parent
-    if tool_dir.resolve() not in (source_dir.resolve(), *source_dir.resolve().parents):
-        source_dir = tool_dir  # an entrypoint outside the folder: the validator reports that
-    paths = {tool_dir / name for name in TOP_FILES}
-    paths.update(_python_files(source_dir) if source_dir.is_dir() else [])
-    paths.update(_reference_files(tool_dir))
+def _covered(tool_dir: Path) -> list[Path]:
+    paths = {*map(Path, source_files(tool_dir)), *_reference_files(tool_dir)}
     return sorted(paths, key=lambda p: p.relative_to(tool_dir).as_posix())
 
 
@@ -53,9 +40,9 @@ class FingerprintCache:
     def __init__(self) -> None:
         self._known: dict[Path, tuple[tuple[object, ...], str]] = {}
 
-    def current(self, tool_dir: Path, entrypoint: str = "main.py") -> str:
-        paths = _covered(tool_dir, entrypoint)
-        facts: list[object] = [entrypoint]
+    def current(self, tool_dir: Path) -> str:
+        paths = _covered(tool_dir)
+        facts: list[object] = []
         for path in paths:
             try:
                 info = path.stat()
@@ -67,7 +54,7 @@ class FingerprintCache:
         known = self._known.get(tool_dir)
         if known is not None and known[0] == signature:
             return known[1]
-        digest = tool_fingerprint(tool_dir, entrypoint)
+        digest = tool_fingerprint(tool_dir)
         self._known[tool_dir] = (signature, digest)
         return digest
 
@@ -75,14 +62,14 @@ class FingerprintCache:
         self._known.pop(tool_dir, None)
 
 
-def tool_fingerprint(tool_dir: Path, entrypoint: str = "main.py") -> str:
+def tool_fingerprint(tool_dir: Path) -> str:
     """A SHA-256 over the relative path and content of each file that decides the tool's behaviour.
 
     A file that cannot be read counts by its name and the reason, so a change in readability is
     also a change.
     """
     digest = hashlib.sha256()
-    for path in _covered(tool_dir, entrypoint):
+    for path in _covered(tool_dir):
         relative = path.relative_to(tool_dir).as_posix()
         try:
             content = path.read_bytes()

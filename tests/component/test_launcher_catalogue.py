@@ -52,6 +52,30 @@ def test_fingerprint_changes_on_edit(tmp_path: Path) -> None:
     assert fingerprint(folder) != before
 
 
+async def test_an_edited_helper_module_counts_as_a_change_and_a_data_file_does_not(tmp_path: Path) -> None:
+    """The code a tool runs is every Python file beside its entrypoint, not main.py alone; its
+    caches and data files are not code (a tool writing one must not look changed each run)."""
+    catalogue = Catalogue(tmp_path / "tools")
+    folder = write_tool(catalogue.tools_dir, "split", minimal_tool_json("split", entrypoint="app/server.py"))
+    (folder / "app" / "lib").mkdir(parents=True)
+    (folder / "app" / "server.py").write_text("from app.lib import maths\n")
+    (folder / "app" / "lib" / "maths.py").write_text("ANSWER = 41\n")
+    assert await catalogue.refresh() is not None
+    assert await catalogue.refresh() is None
+
+    (folder / "app" / "lib" / "maths.py").write_text("ANSWER = 42  # a longer file: mtimes are coarse\n")
+    refresh = await catalogue.refresh()
+    assert refresh is not None
+    assert refresh.changed_folders == {"split"}
+
+    (folder / "app" / "cache.json").write_text("{}")
+    (folder / "app" / ".venv").mkdir()
+    (folder / "app" / ".venv" / "site.py").write_text("")
+    (folder / "app" / "__pycache__").mkdir()
+    (folder / "app" / "__pycache__" / "server.cpython-311.py").write_text("")
+    assert await catalogue.refresh() is None
+
+
 async def test_refresh_reports_adds_edits_and_removals(tmp_path: Path) -> None:
     catalogue = Catalogue(tmp_path / "tools")
     assert await catalogue.refresh() is None  # no folder at all yet

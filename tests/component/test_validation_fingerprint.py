@@ -63,14 +63,15 @@ def test_two_copies_of_a_tool_have_the_same_fingerprint(tool: Path, tmp_path: Pa
     assert tool_fingerprint(other) == tool_fingerprint(tool)
 
 
-def test_an_entrypoint_in_a_subfolder_covers_that_folder(tool: Path) -> None:
+def test_every_python_file_counts_wherever_the_entrypoint_is(tool: Path) -> None:
     (tool / "src").mkdir()
     (tool / "src" / "app.py").write_text("print('hi')\n")
-    before = tool_fingerprint(tool, "src/app.py")
-    (tool / "main.py").write_text("# no longer the entrypoint\n")
-    assert tool_fingerprint(tool, "src/app.py") == before
+    before = tool_fingerprint(tool)
     (tool / "src" / "app.py").write_text("print('hello')\n")
-    assert tool_fingerprint(tool, "src/app.py") != before
+    changed = tool_fingerprint(tool)
+    assert changed != before
+    (tool / "main.py").write_text("# a helper now\n")
+    assert tool_fingerprint(tool) != changed
 
 
 def test_the_cache_rehashes_only_after_a_change(tool: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,7 +82,7 @@ def test_the_cache_rehashes_only_after_a_change(tool: Path, monkeypatch: pytest.
     assert first == tool_fingerprint(tool)
     calls: list[Path] = []
     real = fingerprint.tool_fingerprint
-    monkeypatch.setattr(fingerprint, "tool_fingerprint", lambda d, e="main.py": calls.append(d) or real(d, e))
+    monkeypatch.setattr(fingerprint, "tool_fingerprint", lambda d: calls.append(d) or real(d))
     assert cache.current(tool) == first
     assert calls == []
     (tool / "main.py").write_text((tool / "main.py").read_text() + "\n# edited\n")
