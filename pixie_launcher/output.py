@@ -191,6 +191,8 @@ class OutputTail:
         self._max_chars = max_chars
         self._entries: deque[tuple[str, str]] = deque()
         self._chars = 0
+        self.total = 0
+        """Lines ever appended: a mark to ask later for the lines printed after it (``since``)."""
 
     def append(self, stream: str, line: str) -> None:
         if len(line) > self._max_chars:
@@ -198,6 +200,7 @@ class OutputTail:
             line = line[:keep] + TRUNCATED if keep > 0 else line[: self._max_chars]
         self._entries.append((stream, line))
         self._chars += len(line)
+        self.total += 1
         while len(self._entries) > self._max_lines or self._chars > self._max_chars:
             self._chars -= len(self._entries.popleft()[1])
 
@@ -207,6 +210,12 @@ class OutputTail:
 
     def lines(self) -> list[str]:
         return [line for _, line in self._entries]
+
+    def since(self, mark: int) -> list[str]:
+        """The lines appended after ``total`` was ``mark``, as far as they are still held."""
+        first_held = self.total - len(self._entries)
+        skip = max(0, mark - first_held)
+        return [line for _, line in list(self._entries)[skip:]]
 
     def text(self, last: int | None = None) -> str:
         """The last ``last`` lines (all when None) joined by newlines."""
@@ -218,3 +227,4 @@ class OutputTail:
     def clear(self) -> None:
         self._entries.clear()
         self._chars = 0
+        self.total = 0

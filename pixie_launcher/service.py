@@ -24,6 +24,7 @@ log = logging.getLogger("pixie.launcher")
 
 SHUTDOWN_CAP = 4.0
 ID_MAX = 200
+OUTPUT_LINES = 80  # of what a tool printed during a run that failed: a long traceback fits
 
 
 class LauncherOps:
@@ -172,17 +173,24 @@ class LauncherOps:
         holder = args.text("holder", max_length=64)
         args.done()
         self.launcher.seen(holder)
-        return await supervisor.leases.acquire(run_id, holder, timeout=self._time_left(request))
+        lease = await supervisor.leases.acquire(run_id, holder, timeout=self._time_left(request))
+        return {**lease, "output_mark": supervisor.output_mark()}
 
     async def release(self, request: Request) -> dict[str, Any]:
+        """Return a lease; ``output_since`` (an acquire's ``output_mark``) also asks for what the
+        tool printed during the run, to explain an error it answered with."""
         args = Args(request.args)
         supervisor = self._tool(args)
         lease_id = args.text("lease_id", max_length=64)
         holder = args.text("holder", max_length=64, default=None)
+        mark = args.integer("output_since", default=None, minimum=0)
         args.done()
         if holder:
             self.launcher.seen(holder)
-        return supervisor.leases.release(lease_id)
+        released = supervisor.leases.release(lease_id)
+        if mark is not None:
+            released["output"] = (await supervisor.output_since(mark))[-OUTPUT_LINES:]
+        return released
 
     async def heartbeat(self, request: Request) -> dict[str, Any]:
         args = Args(request.args)

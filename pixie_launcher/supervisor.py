@@ -311,6 +311,16 @@ class ToolSupervisor:
         code, number = (returncode, None) if returncode >= 0 else (None, -returncode)
         self.apply(sm.Exited(self.deps.clock(), code, number, process.with_tail(message, TAIL_IN_ERRORS)))
 
+    # -- what it printed ---------------------------------------------------------------------------
+
+    def output_mark(self) -> int:
+        """Where the running process's output stands now (see ``output_since``)."""
+        return self._process.tail.total if self._process is not None else 0
+
+    async def output_since(self, mark: int) -> list[str]:
+        """What the process printed after ``output_mark`` said ``mark``, secrets masked."""
+        return await self._process.output_since(mark) if self._process is not None else []
+
     # -- stopping -------------------------------------------------------------------------------
 
     def _signal_group(self, signum: int) -> None:

@@ -24,6 +24,8 @@ from pixie_launcher.procinfo import GroupMemory, process_start_time
 
 MEMORY_POLL = 0.25
 PUMP_DRAIN = 2.0  # how long the exit report waits for the last output after the process is gone
+OUTPUT_SETTLE = 0.15  # quiet this long, and a server has finished logging the error it answered
+OUTPUT_SETTLE_MAX = 1.0
 
 SpawnTask = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task[Any]"]
 ExitCallback = Callable[["ToolProcess", int], None]
@@ -61,6 +63,7 @@ class ToolProcess(asyncio.SubprocessProtocol):
         self._on_exit = on_exit
         self._assemblers = {fd: LineAssembler(masker) for fd in STREAMS}
         self._pipes_closed = asyncio.Event()
+        self._printed = asyncio.Event()
         self._transport: asyncio.SubprocessTransport | None = None
 
     @classmethod
@@ -100,6 +103,20 @@ class ToolProcess(asyncio.SubprocessProtocol):
         """``message`` followed by the process's last ``last`` lines of output, if it printed any."""
         tail = self.tail.text(last=last)
         return f"{message}\n--- last output ---\n{tail}" if tail else message
+
+    async def output_since(self, mark: int) -> list[str]:
+        """The lines printed after ``tail.total`` was ``mark``, once the tool has been quiet for
+        ``OUTPUT_SETTLE`` (at most ``OUTPUT_SETTLE_MAX``): a web server logs the traceback of an
+        error just after answering with the 500."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + OUTPUT_SETTLE_MAX
+        while (remaining := deadline - loop.time()) > 0:
+            self._printed.clear()
+            try:
+                await asyncio.wait_for(self._printed.wait(), min(OUTPUT_SETTLE, remaining))
+            except TimeoutError:
+                break
+        return self.tail.since(mark)
 
     def signal(self, signum: int) -> None:
         """Signal the whole process group (the tool and anything it started)."""
@@ -157,6 +174,8 @@ class ToolProcess(asyncio.SubprocessProtocol):
         for line in lines:
             self.tail.append(stream, line)
             self._log.write(stream, line)
+        if lines:
+            self._printed.set()
 
     async def _report_exit(self) -> None:
         """Tell the owner once the last output is in (or after ``PUMP_DRAIN``, should something

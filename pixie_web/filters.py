@@ -24,6 +24,7 @@ STATUS_TEXT = {
 
 FAILURE_TITLES = {
     "tool_error": "The tool refused the run",
+    "tool_failed": "The tool failed while running",
     "timeout": "The run took too long",
     "crash": "The tool stopped during the run",
     "start_failed": "The tool could not start",

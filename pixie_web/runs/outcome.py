@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from pixie_web.runs.tool_errors import describe_tool_error
+from pixie_web.runs.tool_errors import describe_tool_error, exception_headline
 from shared import jsonio
 from shared.toolspec import ToolSpec
 from shared.wire import ErrorCode, WireError
 
 FailureKind = Literal[
-    "tool_error", "timeout", "crash", "start_failed", "cancelled", "unavailable", "artefacts", "bad_response"
+    "tool_error",
+    "tool_failed",
+    "timeout",
+    "crash",
+    "start_failed",
+    "cancelled",
+    "unavailable",
+    "artefacts",
+    "bad_response",
 ]
 RUNTIME_GRACE = 5.0  # a run may outlive max_runtime_seconds by this much before it is stuck
 
@@ -110,3 +118,12 @@ def read_response(response: Answered, spec: ToolSpec) -> tuple[dict[str, Any] | 
             "bad_response", f"The tool answered with JSON {type(body).__name__}, not an object."
         )
     return body, None
+
+
+def failed_answer(response: Answered, spec: ToolSpec, printed: Sequence[str]) -> Failure:
+    """A 5xx answer: the tool failed while running rather than refusing its inputs. What it
+    printed meanwhile (a traceback, usually) explains it; its last exception leads the message."""
+    text = describe_tool_error(response.status_code, response.content, [item.key for item in spec.inputs])
+    said = exception_headline(printed) or text.message
+    message = f"The tool failed with an error (HTTP {response.status_code}): {said}"
+    return Failure("tool_failed", message, "\n".join(printed) or None, text.field_errors)

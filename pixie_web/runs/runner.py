@@ -28,6 +28,7 @@ from pixie_web.runs.outcome import (
     ActiveRun,
     Failure,
     RunResult,
+    failed_answer,
     read_response,
     run_limit,
     start_failure,
@@ -187,6 +188,9 @@ class Runner:
             raise
         if problem is None:
             active.answer = response.content
+            if response.status_code >= 500:
+                printed = await self.release_reading_output(tool_id, lease)
+                return None, failed_answer(response, spec, printed)
             # The tool answered, so the lease cannot have expired: return it without waiting.
             self.adopt(asyncio.create_task(self.release(tool_id, lease["lease_id"])))
             outputs, failure = read_response(response, spec)
@@ -215,6 +219,21 @@ class Runner:
             log.warning("could not return lease %s of %s: %s", lease_id, tool_id, exc.message)
             return False
         return bool(result.get("expired"))
+
+    async def release_reading_output(self, tool_id: str, lease: Mapping[str, Any]) -> list[str]:
+        """Return the lease and get what the tool printed while it held it (secrets masked by
+        the launcher), to explain the error it answered with."""
+        args = {"tool_id": tool_id, "lease_id": lease["lease_id"], "holder": self.peers.holder}
+        mark = lease.get("output_mark")
+        if isinstance(mark, int) and not isinstance(mark, bool):
+            args["output_since"] = mark
+        try:
+            result = await self.peers.launcher.call("tools.release", args)
+        except WireError as exc:
+            log.warning("could not return lease %s of %s: %s", lease["lease_id"], tool_id, exc.message)
+            return []
+        printed = result.get("output")
+        return [line for line in printed if isinstance(line, str)] if isinstance(printed, list) else []
 
     async def stop_tool(self, tool_id: str) -> None:
         with contextlib.suppress(WireError):

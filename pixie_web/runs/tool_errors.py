@@ -10,7 +10,8 @@ beside the field.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,3 +66,33 @@ def describe_tool_error(status: int, body: bytes, input_keys: Iterable[str] = ()
         return ToolErrorText(f"the tool answered HTTP {status} with no explanation")
     shown = text if len(text) <= MAX_BODY_SHOWN else text[:MAX_BODY_SHOWN] + " …"
     return ToolErrorText(shown)
+
+
+_TRACEBACK_START = "Traceback (most recent call last):"
+_FRAME = re.compile(r'^\s+File "(?P<path>[^"]+)", line (?P<line>\d+)')
+_LIBRARY_PATH = re.compile(r"[/\\](?:site-packages|dist-packages)[/\\]|[/\\]lib[/\\]python\d")
+
+
+def exception_headline(printed: Sequence[str]) -> str | None:
+    """``ZeroDivisionError: division by zero (main.py, line 40)`` from the last traceback the tool
+    printed, naming the deepest frame in the tool's own code; None when it printed none.
+
+    A FastAPI tool that raises answers HTTP 500 with "Internal Server Error" and logs the
+    traceback: this line is what a person needs to see first.
+    """
+    starts = [index for index, line in enumerate(printed) if line.strip() == _TRACEBACK_START]
+    if not starts:
+        return None
+    where: str | None = None
+    for line in printed[starts[-1] + 1 :]:
+        frame = _FRAME.match(line)
+        if frame is not None:
+            if not _LIBRARY_PATH.search(frame["path"]):
+                name = frame["path"].replace("\\", "/").rsplit("/", 1)[-1]
+                where = f"{name}, line {frame['line']}"
+            continue
+        if not line.strip() or line[:1].isspace():
+            continue  # a frame's source line, or its ~~~^~~~ marks
+        exception = line.strip()[:500]
+        return f"{exception} ({where})" if where else exception
+    return None

@@ -246,6 +246,28 @@ def test_a_crash_shows_the_tools_last_output(pixie: PixieSystem) -> None:
     assert "crashing on purpose" in stored(pixie, run_id_of(response))["stderr_tail"]
 
 
+def test_a_tool_that_raises_shows_its_exception_first_and_its_traceback(pixie: PixieSystem) -> None:
+    """A web framework answers "Internal Server Error" and logs the traceback after: the panel
+    leads with the exception and where in the tool's code it came from."""
+    response = post_form(pixie, "runs-tool", {"mode": "raise", "kb": "0"}, **{"HX-Request": "true"})
+    assert 'data-failure="tool_failed"' in response.text
+    assert "The tool failed while running" in response.text
+    assert "(HTTP 500): ZeroDivisionError: division by zero (main.py, line " in response.text
+    assert "Traceback (most recent call last):" in response.text  # folded under Details
+    record = stored(pixie, run_id_of(response))
+    assert record["status"] == "error"
+    assert "ZeroDivisionError: division by zero" in record["error"]
+    assert "in share_of" in record["stderr_tail"]
+
+    answer = pixie.http.post(
+        "/api/tools/runs-tool/run", json={"inputs": {"mode": "raise", "kb": 0}}, timeout=60
+    )
+    error = answer.json()["error"]
+    assert error["kind"] == "tool_failed"
+    assert "ZeroDivisionError: division by zero (main.py, line " in error["message"]
+    assert "Traceback (most recent call last):" in error["detail"]
+
+
 def test_broken_and_unknown_tools(pixie: PixieSystem) -> None:
     broken = post_form(pixie, "broken")
     assert broken.status_code == 409

@@ -289,3 +289,17 @@ def test_tail_clear_and_limits() -> None:
     assert tail.lines() == []
     with pytest.raises(ValueError, match="positive"):
         OutputTail(max_lines=0)
+
+
+def test_the_tail_gives_the_lines_printed_since_a_mark_as_far_as_it_holds_them() -> None:
+    tail = OutputTail(max_lines=3)
+    tail.append("stdout", "before")
+    mark = tail.total
+    assert tail.since(mark) == []
+    tail.append("stderr", "one")
+    tail.append("stderr", "two")
+    assert tail.since(mark) == ["one", "two"]
+    tail.append("stderr", "three")
+    tail.append("stderr", "four")  # "before" and "one" are gone
+    assert tail.since(mark) == ["two", "three", "four"]
+    assert tail.since(tail.total) == []
