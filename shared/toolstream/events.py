@@ -10,8 +10,11 @@ Tools written for the original Pixie stream in several shapes, all accepted here
 * ``event: done`` / ``event: error``, and ``"done": true`` in any of the above.
 
 Each becomes ``Update(output_key, apply, value)``, where ``apply`` follows the output's type:
-text types append, ``log`` extends its lines, line/area/bar charts extend their series point by
-point, scatter charts extend their points, and everything else (progress included) is replaced.
+``stream_text`` appends, ``log`` extends its lines, line/area/bar charts extend their series point
+by point, scatter charts extend their points, and everything else (progress, and the other text
+types, included) is replaced, as the original's stream protocol says: a ``text`` or ``markdown``
+status such as "Epoch 3 of 10", or a final summary, is sent whole. An unkeyed ``chunk`` is a piece
+of text by nature, so it is appended to whichever text output it goes to.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def is_streaming(spec: ToolSpec) -> bool:
 
 
 def apply_mode(output: OutputSpec) -> Apply:
-    if output.type in TEXT_TYPES:
+    if output.type == "stream_text":
         return "append"
     if output.type == "log" or output.type in SERIES_CHARTS or output.type == "chart_scatter":
         return "extend"
@@ -71,12 +74,12 @@ def _parse(data: str) -> Any:
 
 
 def _chunk_target(spec: ToolSpec) -> OutputSpec | None:
-    """Where an unkeyed ``chunk`` of text goes: the stream_text output, else the first text one."""
-    for wanted in ("stream_text", *sorted(TEXT_TYPES - {"stream_text"})):
-        for output in spec.outputs:
-            if output.type == wanted:
-                return output
-    return None
+    """Where an unkeyed ``chunk`` of text goes: the stream_text output, else the first text one
+    declared."""
+    for output in spec.outputs:
+        if output.type == "stream_text":
+            return output
+    return next((output for output in spec.outputs if output.type in TEXT_TYPES), None)
 
 
 def normalise_event(spec: ToolSpec, event: SSEvent) -> Normalised:

@@ -84,6 +84,24 @@ def test_text_appends() -> None:
     assert value == "Hello"
 
 
+def test_other_text_types_are_replaced_as_the_original_protocol_says() -> None:
+    """Only stream_text appends: a text status ("Epoch 3 of 10") or a final markdown summary is
+    sent whole each time, and appending would show every version run together."""
+    spec = make_spec(
+        {"key": "status", "type": "text", "label": "Status", "streaming": True},
+        {"key": "summary", "type": "markdown", "label": "Summary"},
+    )
+    first = normalise_event(spec, SSEvent(None, '{"output_key": "status", "value": "Epoch 1 of 10"}'))
+    second = normalise_event(spec, SSEvent(None, '{"status": "Epoch 2 of 10", "summary": "# Done"}'))
+    value = None
+    for update in [*first.updates, second.updates[0]]:
+        value = apply_update(value, spec.outputs[0], update)
+    assert value == "Epoch 2 of 10"
+    assert second.updates[1] == Update("summary", "replace", "# Done")
+    chunked = normalise_event(spec, SSEvent(None, '{"chunk": "more"}'))  # a chunk is a piece: added
+    assert chunked.updates == [Update("status", "append", "more")]
+
+
 def test_log_lines_extend_from_every_shape() -> None:
     value = apply_update(None, output("tool_calls"), Update("tool_calls", "extend", {"lines": ["a"]}))
     value = apply_update(value, output("tool_calls"), Update("tool_calls", "extend", ["b", "c"]))
