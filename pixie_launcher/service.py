@@ -97,10 +97,13 @@ class LauncherOps:
         return supervisor.record()
 
     async def stop_tool(self, request: Request) -> dict[str, Any]:
+        """``reason`` completes "stopped because …" in its log and in what other runs of the tool
+        are told when the stop ends them."""
         args = Args(request.args)
         supervisor = self._tool(args)
+        reason = args.text("reason", default="someone asked for it to stop", max_length=200)
         args.done()
-        await supervisor.stop(reason="someone asked for it to stop")
+        await supervisor.stop(reason=reason)
         return supervisor.record()
 
     async def set_pinned(self, request: Request) -> dict[str, Any]:

@@ -307,9 +307,11 @@ def start_step(
     if attempted and settled:
         return StartStep(Next.REFUSE, f"{name} could not start: {runtime.last_error or 'it was stopped'}")
     if state is State.FATAL and not manual:
+        # A failed environment build is fatal at once (a rebuild would fail the same way).
+        what = f"failed {runtime.attempts} times in a row" if runtime.attempts else "could not be set up"
         return StartStep(
             Next.REFUSE,
-            f"{name} failed {runtime.attempts} times in a row, so Pixie stopped retrying. "
+            f"{name} {what}, so Pixie stopped retrying. "
             f"Last error: {runtime.last_error}. Fix the tool (any change to its files clears "
             "this) or start it again.",
         )

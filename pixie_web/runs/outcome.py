@@ -84,6 +84,28 @@ def timeout_failure(limit: float) -> Failure:
     )
 
 
+OVERRUN_STOP = "a run took longer than its limit"
+CANCEL_STOP = "a run was cancelled and the tool did not stop it"
+
+
+def crash_of(record: Mapping[str, Any] | None, error: Exception) -> Failure:
+    """Why a run's connection broke, from the launcher's record of the tool once it has gone.
+
+    A tool Pixie stopped (``stopped``, with the reason it was given: another run overran or was
+    cancelled) says so; a tool that died (``backoff`` or ``fatal``) gives its exit and last output.
+    An error kept from an earlier failure is not this run's cause, so it is never read for a stop.
+    """
+    state = record.get("state") if record is not None else None
+    if record is not None and state in ("stopped", "stopping"):
+        reason = record.get("stop_reason")
+        because = f" because {reason}" if reason else ""
+        return Failure("crash", f"Pixie stopped the tool during this run{because}.")
+    if record is not None and state in ("backoff", "fatal") and record.get("last_error"):
+        summary, _, tail = str(record["last_error"]).partition("\n--- last output ---\n")
+        return Failure("crash", f"The tool stopped during the run: {summary}", tail or None)
+    return Failure("crash", f"The connection to the tool broke during the run ({type(error).__name__}).")
+
+
 def start_failure(error: WireError) -> Failure:
     if error.code is ErrorCode.TOOL_FAILED:
         summary, _, tail = error.message.partition("\n")

@@ -25,9 +25,12 @@ import httpx
 from pixie_web.peers import Peers
 from pixie_web.runs.keeping import Keeper
 from pixie_web.runs.outcome import (
+    CANCEL_STOP,
+    OVERRUN_STOP,
     ActiveRun,
     Failure,
     RunResult,
+    crash_of,
     failed_answer,
     read_response,
     run_limit,
@@ -203,7 +206,7 @@ class Runner:
         expired = await self.release(tool_id, lease["lease_id"])
         if expired or isinstance(problem, httpx.TimeoutException):
             if not expired:
-                await self.stop_tool(tool_id)
+                await self.stop_tool(tool_id, OVERRUN_STOP)
             return None, timeout_failure(limit)
         if active.cancel_requested:
             return None, None
@@ -235,9 +238,12 @@ class Runner:
         printed = result.get("output")
         return [line for line in printed if isinstance(line, str)] if isinstance(printed, list) else []
 
-    async def stop_tool(self, tool_id: str) -> None:
-        with contextlib.suppress(WireError):
-            await self.peers.launcher.call("tools.stop", {"tool_id": tool_id}, timeout=15.0)
+    async def stop_tool(self, tool_id: str, reason: str) -> None:
+        """Stop the tool; ``reason`` ("a run was cancelled") is what its other runs are told."""
+        try:
+            await self.peers.launcher.call("tools.stop", {"tool_id": tool_id, "reason": reason}, timeout=15.0)
+        except WireError as exc:
+            log.warning("could not stop %s (%s): %s", tool_id, reason, exc.message)
 
     # -- when the tool goes away ----------------------------------------------------------------------
 
@@ -264,10 +270,7 @@ class Runner:
             if record is None or record.get("pid") != pid or record.get("state") != "running":
                 break
             await self.peers.launcher_state.wait_changed(self.peers.launcher_state.version, timeout=0.2)
-        if record is not None and record.get("state") != "running" and record.get("last_error"):
-            summary, _, tail = str(record["last_error"]).partition("\n--- last output ---\n")
-            return Failure("crash", f"The tool stopped during the run: {summary}", tail or None)
-        return Failure("crash", f"The connection to the tool broke during the run ({type(error).__name__}).")
+        return crash_of(record, error)
 
     # -- cancel and shutdown ---------------------------------------------------------------------------
 
@@ -290,7 +293,7 @@ class Runner:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(active.finished.wait(), 5.0)
         if not active.finished.is_set():
-            await self.stop_tool(active.tool_id)
+            await self.stop_tool(active.tool_id, CANCEL_STOP)
         return True
 
     async def close(self) -> None:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from pixie_web.runs.outcome import (
+    OVERRUN_STOP,
     ActiveRun,
     Failure,
     RunResult,
@@ -199,7 +200,7 @@ class StreamRun:
         if expired:
             failure = timeout_failure(limit)
         elif failure is not None and failure.kind == "timeout":
-            await runner.stop_tool(self.tool_id)
+            await runner.stop_tool(self.tool_id, OVERRUN_STOP)
         return failure
 
     async def _kick_off(self, port: int, folder: Path, timeout: float) -> Failure | None:

@@ -197,6 +197,34 @@ def test_cancel_of_a_tool_without_cancel_stops_the_tool(pixie: PixieSystem) -> N
     assert pixie.get("/api/launcher/state").json()["tools"]["no-cancel"]["state"] == "stopped"
 
 
+def test_a_run_ended_by_stopping_the_tool_for_another_runs_cancel_is_told_so(pixie: PixieSystem) -> None:
+    """A tool without /cancel is stopped to cancel a run; a second run it was serving ends with
+    that reason, not an old error of the tool's or a bare "connection broke"."""
+    thread, holder = _start_slow(pixie, "no-cancel")
+    other: dict[str, Any] = {}
+
+    def second() -> None:
+        body = {"inputs": {"mode": "slow", "seconds": 20}}
+        other["response"] = pixie.http.post("/api/tools/no-cancel/run", json=body, timeout=60).json()
+
+    bystander = threading.Thread(target=second)
+    bystander.start()
+    wait_until(
+        lambda: pixie.get("/api/launcher/state").json()["tools"]["no-cancel"]["in_flight"] == 2,
+        timeout=20,
+        what="both runs in the tool",
+    )
+    assert pixie.http.post(f"/api/runs/{holder['run_id']}/cancel").json()["cancelled"] is True
+    thread.join(30)
+    bystander.join(30)
+    assert holder["response"]["status"] == "cancelled"
+    error = other["response"]["error"]
+    assert other["response"]["status"] == "error"
+    assert error["message"] == (
+        "Pixie stopped the tool during this run because a run was cancelled and the tool did not stop it."
+    )
+
+
 def test_cancelling_a_finished_or_unknown_run_is_a_clear_no_op(pixie: PixieSystem) -> None:
     done = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": {"mode": "slow", "seconds": 0}}).json()
     finished = pixie.http.post(f"/api/runs/{done['run_id']}/cancel")

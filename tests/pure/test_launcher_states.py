@@ -244,6 +244,8 @@ def test_start_step(
         (replace(RUNTIMES[S.STOPPED], last_error=None), True, 10, "Demo could not start: it was stopped"),
         (RUNTIMES[S.FATAL], False, 10, f"Demo failed {MAX_ATTEMPTS} times in a row"),
         (RUNTIMES[S.FATAL], False, 10, "Last error: boom. Fix the tool"),
+        # A failed environment build is fatal at once, with no count of attempts to give.
+        (replace(RUNTIMES[S.FATAL], attempts=0), False, 10, "Demo could not be set up, so Pixie stopped"),
         (LATER, False, 3, "Demo failed recently and may be started again in 4.0 s. Last error: boom"),
     ],
 )

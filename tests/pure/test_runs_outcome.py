@@ -1,0 +1,47 @@
+"""Why a run's connection to its tool broke, read from the launcher's record of the tool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pixie_web.runs.outcome import Failure, crash_of
+
+OLD = "Demo was stopped because it used 44 MB of memory, more than its limit of 40 MB"
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (
+            {"state": "stopped", "stop_reason": "a run took longer than its limit", "last_error": OLD},
+            Failure(
+                "crash", "Pixie stopped the tool during this run because a run took longer than its limit."
+            ),
+        ),
+        (
+            {"state": "stopping", "stop_reason": None, "last_error": OLD},
+            Failure("crash", "Pixie stopped the tool during this run."),
+        ),
+        (
+            {
+                "state": "backoff",
+                "last_error": "Demo exited with code 9 while running\n--- last output ---\nboom",
+            },
+            Failure(
+                "crash", "The tool stopped during the run: Demo exited with code 9 while running", "boom"
+            ),
+        ),
+        (
+            {"state": "fatal", "last_error": None},
+            Failure("crash", "The connection to the tool broke during the run (OSError)."),
+        ),
+        (None, Failure("crash", "The connection to the tool broke during the run (OSError).")),
+    ],
+    ids=["stopped-by-pixie", "stopping-no-reason", "died", "no-error", "no-record"],
+)
+def test_a_broken_connection_is_explained_by_this_stop_never_an_older_error(
+    record: dict[str, Any] | None, expected: Failure
+) -> None:
+    assert crash_of(record, OSError("reset")) == expected
