@@ -57,15 +57,20 @@ def fingerprint(tool_dir: Path) -> str:
     digest = hashlib.sha256()
     for name in DEFINING_FILES:
         digest.update(name.encode() + b"\0")
-        with contextlib.suppress(FileNotFoundError):
+        try:
             digest.update((tool_dir / name).read_bytes())
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # unreadable: its build fails and says why; this must not raise
+            digest.update(f"unreadable: {exc.strerror}".encode())
         digest.update(b"\0")
     return digest.hexdigest()
 
 
 def status(tool_dir: Path) -> EnvStatus:
-    python = venv_python(tool_dir)
-    if not (python.exists() and os.access(python, os.X_OK)):
+    # os.access, not Path.exists: a python that cannot even be looked at (a .venv made by another
+    # user) is missing, where exists() would raise and stop discovery of every tool after it.
+    if not os.access(venv_python(tool_dir), os.X_OK):
         return EnvStatus.MISSING
     try:
         stamp = json.loads((tool_dir / ".venv" / STAMP_NAME).read_text())

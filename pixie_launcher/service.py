@@ -241,14 +241,14 @@ async def serve(ctx: ServiceContext) -> None:
             LauncherOps(launcher, validations, preferences).handlers(),
             name="launcher",
         )
-        publisher.start()
-        await store.start()
-        await launcher.start()
-        preferences.start()
-        await server.start()
-        validations.start()
-        log.info("launcher ready: %d tool(s) in %s", len(launcher.supervisors), ctx.settings.tools_dir)
-        try:
+        try:  # start-up inside: a failure there still closes every socket, or the exit would hang
+            publisher.start()
+            await store.start()
+            await launcher.start()
+            preferences.start()
+            await server.start()
+            validations.start()
+            log.info("launcher ready: %d tool(s) in %s", len(launcher.supervisors), ctx.settings.tools_dir)
             await ctx.stopping.wait()
         finally:
             log.info("stopping %d tool(s)", sum(1 for s in launcher.supervisors.values() if s.warm))

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 
 def minimal_tool_json(tool_id: str, **overrides: Any) -> dict[str, Any]:
     spec: dict[str, Any] = {
@@ -29,3 +31,19 @@ def write_tool(tools_dir: Path, folder: str, spec: dict[str, Any] | str | None =
     text = spec if isinstance(spec, str) else json.dumps(spec, indent=2)
     (path / "tool.json").write_text(text)
     return path
+
+
+# As root, a path through another process's /proc root gives EACCES where ptrace is restricted
+# (containers): the same error a .venv made by another user gives an ordinary user.
+HIDDEN = "/proc/1/root/usr/bin/python3"
+
+
+def unreadable_python(tool_dir: Path) -> None:
+    link = tool_dir / ".venv" / "bin" / "python"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(HIDDEN)
+    try:
+        link.stat()
+    except PermissionError:
+        return
+    pytest.skip("this machine lets the test look through /proc/1/root, so no EACCES to test with")
