@@ -331,6 +331,15 @@ def test_every_input_reaches_the_tool_as_entered(system: PixieSystem, open_page:
     }
 
 
+def test_a_plain_textarea_is_written_in_the_pages_font(system: PixieSystem, open_page: PageOpener) -> None:
+    """Only a textarea marked ``monospace`` (and code or markdown) uses the fixed-width font."""
+    page = open_form(open_page, system)
+    font = "el => getComputedStyle(el).fontFamily"
+    notes = field(page, "notes").locator("textarea")
+    assert "mono" not in notes.evaluate(font).lower()
+    assert notes.evaluate(font) == page.locator("body").evaluate(font)
+
+
 def test_show_if_hides_a_field_that_then_does_not_block_the_run(
     system: PixieSystem, open_page: PageOpener
 ) -> None:

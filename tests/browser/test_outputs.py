@@ -269,6 +269,33 @@ def test_output_tabs_follow_the_aria_tabs_pattern(page: Page) -> None:
     assert page.url.endswith(f"/runs/{page.url.rsplit('/', 1)[-1]}")  # the tab links were not followed
 
 
+COLOUR_OF = """name => {
+  const probe = document.createElement("span");
+  probe.style.color = `var(${name})`;
+  document.body.append(probe);
+  const colour = getComputedStyle(probe).color;
+  probe.remove();
+  return colour;
+}"""
+
+
+def test_headings_sit_over_their_cells_and_tabs_keep_to_one_row(page: Page) -> None:
+    table = card(page, "table")
+    justify = "el => getComputedStyle(el).justifyContent"
+    assert table.get_by_role("button", name="Name").evaluate(justify) == "flex-start"  # text: left
+    assert table.get_by_role("button", name="Amount").evaluate(justify) == "flex-end"  # numbers: right
+    page.set_viewport_size({"width": 420, "height": 800})
+    tops = page.locator(".output-tabs").get_by_role("tab").evaluate_all("ts => ts.map(t => t.offsetTop)")
+    assert len(set(tops)) == 1, tops  # one row, scrolled sideways, not wrapped under itself
+
+
+def test_the_dashboard_colours_each_runs_status(page: Page, system: PixieSystem, run: dict[str, Any]) -> None:
+    page.goto(f"{system.base_url}/")
+    status = page.locator(".run-status-ok").first
+    expect(status).to_have_text("Finished")
+    assert status.evaluate("el => getComputedStyle(el).color") == page.evaluate(COLOUR_OF, "--ok")
+
+
 def test_image_compare_slider_and_the_image_dialog(page: Page) -> None:
     compare = card(page, "image_compare")
     slider = compare.get_by_role("slider")
