@@ -117,7 +117,17 @@ def test_a_past_run_is_drawn_as_it_was_and_can_be_run_again(
     axe_in_both_themes(replay)
     screenshots(replay, "past-run")
     run_tool(replay)
-    assert replay.locator("#run-status").get_attribute("data-run-id") not in href
+    new_id = replay.locator("#run-status").get_attribute("data-run-id")
+    assert new_id is not None
+    assert new_id not in href
+    # The page now names the run it shows: its address, its banner and what it exports.
+    expect(replay).to_have_url(re.compile(f"/tool/lorenz-ode-solver/runs/{new_id}$"))
+    expect(replay.locator(".replay-note")).to_contain_text(f"A new run: {new_id[:8]}")
+    export = replay.get_by_role("link", name="Export run")
+    expect(export).to_have_attribute("href", f"/api/runs/{new_id}/export")
+    expect(replay.get_by_role("link", name="Download report")).to_have_attribute(
+        "href", f"/api/runs/{new_id}/report"
+    )
 
 
 def test_the_history_menu_opens_past_runs(system: PixieSystem, open_page: PageOpener) -> None:

@@ -97,11 +97,42 @@
     }
   });
 
+  // On a past run's page a new run's result replaces the old one: the banner, the export links
+  // and the address then name the new run, so what is exported or bookmarked is what is shown.
+  function adoptRun(status) {
+    const page = document.querySelector("article.replay[data-run-id]");
+    const runId = status.dataset.runId;
+    const oldId = page ? page.dataset.runId : "";
+    if (!page || !runId || runId === oldId) {
+      return;
+    }
+    page.dataset.runId = runId;
+    const toolUrl = "/tool/" + encodeURIComponent(page.dataset.toolId);
+    const note = page.querySelector(".replay-note");
+    if (note) {
+      const code = document.createElement("code");
+      code.textContent = runId.slice(0, 8);
+      const outcome = document.createElement("span");
+      outcome.className = "run-status run-status-" + (status.dataset.status || "");
+      outcome.textContent = status.textContent.replace(/\s+/g, " ").trim().split(" · ")[0];
+      const back = document.createElement("a");
+      back.href = toolUrl;
+      back.textContent = "back to the tool";
+      note.replaceChildren("A new run: ", code, " · ", outcome, " · ", back);
+    }
+    for (const link of page.querySelectorAll(".replay-exports a[href]")) {
+      link.setAttribute("href", link.getAttribute("href").replace(oldId, runId));
+    }
+    document.title = document.title.replace(oldId.slice(0, 8), runId.slice(0, 8));
+    history.replaceState(history.state, "", toolUrl + "/runs/" + encodeURIComponent(runId));
+  }
+
   // A final status (not "running") ends the run, whichever way it arrived.
   Pixie.register("#run-status", (status) => {
     if (status.dataset.status === "running") {
       return;
     }
+    adoptRun(status);
     const form = runForm();
     if (form) {
       setBusy(form, false);
