@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
+from pathlib import Path
 from typing import Any
 
 from quart import Blueprint, Response, redirect, render_template, request
@@ -23,7 +26,7 @@ async def index() -> Response | str:
     current = state()
     tools = current.peers.tools()
     if not tools:
-        return await render_template("empty.html", tools_dir=current.settings.tools_dir)
+        return await _empty_page()
     names = {tool["id"]: tool["name"] for tool in tools}
     await current.runner.settled()
     recent = await current.peers.store.call("runs.list", {"limit": RECENT_RUNS, "brief": True})
@@ -42,7 +45,24 @@ async def empty() -> ResponseReturnValue:
     """Where tools go and how to make one; once there is a tool, the dashboard takes over."""
     if state().peers.tools():
         return redirect("/")
-    return await render_template("empty.html", tools_dir=state().settings.tools_dir)
+    return await _empty_page()
+
+
+def new_tool_command(root: Path, tools_dir: Path, pixie: Path) -> list[str]:
+    """The lines that make a first tool where this Pixie looks, pasted into any shell: ``pixie``
+    reads its settings from the folder it runs in, so it runs from Pixie's own folder, and the
+    tools folder is named outright when it is not that folder's ``tools``."""
+    command = shlex.quote(str(pixie.relative_to(root)) if pixie.is_relative_to(root) else str(pixie))
+    if tools_dir != root / "tools":
+        command = f"PIXIE_TOOLS_DIR={shlex.quote(str(tools_dir))} {command}"
+    return [f"cd {shlex.quote(str(root))}", f"{command} new my-first-tool"]
+
+
+async def _empty_page() -> str:
+    settings = state().settings
+    pixie = Path(sys.executable).parent / "pixie"
+    lines = new_tool_command(settings.root, settings.tools_dir, pixie if pixie.exists() else Path("pixie"))
+    return await render_template("empty.html", tools_dir=settings.tools_dir, new_command=lines)
 
 
 @blueprint.get("/tools-changed")

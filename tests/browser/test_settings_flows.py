@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.browser.support import PageOpener, axe_check, screenshots, start_pixie
 from tests.support.system import PixieSystem
+from tests.support.tools import write_tool
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -86,6 +87,10 @@ def test_the_empty_state_says_where_tools_go(tmp_path: Path, open_page: PageOpen
             page.evaluate("theme => { document.documentElement.dataset.theme = theme; }", theme)
             axe_check(page)
         screenshots(page, "empty")
+        # The command names the tools folder this Pixie watches, so it works from any shell.
+        expect(page.locator("pre.command")).to_contain_text(f"PIXIE_TOOLS_DIR={empty.tools_dir}")
+        write_tool(empty.tools_dir, "first-tool")  # what `pixie new` makes appears: the dashboard
+        expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
 
 
 def test_forms_post_without_javascript(system: PixieSystem, browser: Browser) -> None:

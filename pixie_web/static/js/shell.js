@@ -74,6 +74,10 @@
     filterSidebar();
     if (document.readyState !== "loading" && nav.dataset.version) {
       syncHeader(nav);
+      // The first tool has arrived while the empty state was showing: the dashboard takes over.
+      if (document.querySelector(".empty-state") && nav.querySelector("li[data-tool-id]")) {
+        window.location.assign("/");
+      }
     }
   });
 
