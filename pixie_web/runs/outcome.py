@@ -88,6 +88,13 @@ OVERRUN_STOP = "a run took longer than its limit"
 CANCEL_STOP = "a run was cancelled and the tool did not stop it"
 
 
+def _with_cause(summary: str, output: str) -> str:
+    """``summary`` followed by the exception the tool's last output ends with, if it shows one:
+    a syntax error or a failed import is the reason, where "exited with code 1" is not."""
+    headline = exception_headline(output.splitlines())
+    return f"{summary}: {headline}" if headline else summary
+
+
 def crash_of(record: Mapping[str, Any] | None, error: Exception) -> Failure:
     """Why a run's connection broke, from the launcher's record of the tool once it has gone.
 
@@ -102,14 +109,16 @@ def crash_of(record: Mapping[str, Any] | None, error: Exception) -> Failure:
         return Failure("crash", f"Pixie stopped the tool during this run{because}.")
     if record is not None and state in ("backoff", "fatal") and record.get("last_error"):
         summary, _, tail = str(record["last_error"]).partition("\n--- last output ---\n")
-        return Failure("crash", f"The tool stopped during the run: {summary}", tail or None)
+        return Failure(
+            "crash", f"The tool stopped during the run: {_with_cause(summary, tail)}", tail or None
+        )
     return Failure("crash", f"The connection to the tool broke during the run ({type(error).__name__}).")
 
 
 def start_failure(error: WireError) -> Failure:
     if error.code is ErrorCode.TOOL_FAILED:
         summary, _, tail = error.message.partition("\n")
-        return Failure("start_failed", summary, tail or None)
+        return Failure("start_failed", _with_cause(summary, tail), tail or None)
     if error.code in (ErrorCode.UNAVAILABLE, ErrorCode.TIMEOUT):
         return Failure("unavailable", f"The launcher could not start the tool: {error.message}")
     return Failure("start_failed", error.message)

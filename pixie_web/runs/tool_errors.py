@@ -68,7 +68,6 @@ def describe_tool_error(status: int, body: bytes, input_keys: Iterable[str] = ()
     return ToolErrorText(shown)
 
 
-_TRACEBACK_START = "Traceback (most recent call last):"
 _FRAME = re.compile(r'^\s+File "(?P<path>[^"]+)", line (?P<line>\d+)')
 _LIBRARY_PATH = re.compile(r"[/\\](?:site-packages|dist-packages)[/\\]|[/\\]lib[/\\]python\d")
 
@@ -78,21 +77,25 @@ def exception_headline(printed: Sequence[str]) -> str | None:
     printed, naming the deepest frame in the tool's own code; None when it printed none.
 
     A FastAPI tool that raises answers HTTP 500 with "Internal Server Error" and logs the
-    traceback: this line is what a person needs to see first.
+    traceback, and a script with a syntax error prints its frame and the error before exiting:
+    this line is what a person needs to see first. An exception line is the first unindented
+    line after a traceback's frames.
     """
-    starts = [index for index, line in enumerate(printed) if line.strip() == _TRACEBACK_START]
-    if not starts:
-        return None
+    found: str | None = None
     where: str | None = None
-    for line in printed[starts[-1] + 1 :]:
+    in_frames = False
+    for line in printed:
         frame = _FRAME.match(line)
         if frame is not None:
+            in_frames = True
             if not _LIBRARY_PATH.search(frame["path"]):
                 name = frame["path"].replace("\\", "/").rsplit("/", 1)[-1]
                 where = f"{name}, line {frame['line']}"
             continue
         if not line.strip() or line[:1].isspace():
-            continue  # a frame's source line, or its ~~~^~~~ marks
-        exception = line.strip()[:500]
-        return f"{exception} ({where})" if where else exception
-    return None
+            continue  # a frame's source line, its ~~~^~~~ marks, or a gap
+        if in_frames:
+            exception = line.strip()[:500]
+            found = f"{exception} ({where})" if where else exception
+        in_frames, where = False, None
+    return found

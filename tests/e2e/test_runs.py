@@ -39,6 +39,8 @@ def pixie(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PixieSystem]:
     )
     copy_fixture_tool(tools, "misbehaving", max_runtime_seconds=1)
     copy_fixture_tool(tools, "cannot-start", dotenv={"FIXTURE_STARTUP": "exit"})
+    typo = copy_fixture_tool(tools, "typo")
+    (typo / "main.py").write_text((typo / "main.py").read_text() + "\n\ndef broken(:\n    pass\n")
     copy_fixture_tool(tools, "runs-tool", source="runs-tool")
     unbuildable = copy_fixture_tool(tools, "unbuildable")
     (unbuildable / "pyproject.toml").write_text("[project\nname = 'oops'\n")
@@ -48,7 +50,7 @@ def pixie(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PixieSystem]:
     )
     with running_system(root, env={"PIXIE_DEVELOPER_MODE": "1"}) as running:
         running.wait_healthy()
-        wait_until(lambda: len(running.get("/api/tools").json()) == 7, timeout=10, what="the tools")
+        wait_until(lambda: len(running.get("/api/tools").json()) == 8, timeout=10, what="the tools")
         yield running
 
 
@@ -266,6 +268,14 @@ def test_a_tool_that_raises_shows_its_exception_first_and_its_traceback(pixie: P
     assert error["kind"] == "tool_failed"
     assert "ZeroDivisionError: division by zero (main.py, line " in error["message"]
     assert "Traceback (most recent call last):" in error["detail"]
+
+
+def test_a_tool_that_cannot_start_names_the_error_its_code_printed(pixie: PixieSystem) -> None:
+    response = post_form(pixie, "typo", {}, **{"HX-Request": "true"})
+    assert 'data-failure="start_failed"' in response.text
+    assert re.search(
+        r"exited with code 1 during start-up: SyntaxError: [^(<]+\(main\.py, line \d+\)", response.text
+    )
 
 
 def test_broken_and_unknown_tools(pixie: PixieSystem) -> None:

@@ -87,8 +87,17 @@ LookupFailed: no rate for 'GBP'""".splitlines()
         (["INFO: started", "WARNING: something odd"], None),
         ([], None),
         (["Traceback (most recent call last):"], None),  # cut off before the exception
+        (
+            [
+                '  File "/t/tools/my-tool/main.py", line 15',
+                "    def healthz() -> dict",
+                "                         ^",
+                "SyntaxError: expected ':'",
+            ],
+            "SyntaxError: expected ':' (main.py, line 15)",  # python main.py prints no header
+        ),
     ],
-    ids=["uvicorn", "chained", "library-only", "no-traceback", "nothing", "cut-off"],
+    ids=["uvicorn", "chained", "library-only", "no-traceback", "nothing", "cut-off", "syntax-error"],
 )
 def test_the_exception_headline_names_the_last_exception_and_the_tools_own_frame(
     printed: list[str], headline: str | None
