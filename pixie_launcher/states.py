@@ -47,9 +47,6 @@ BACKOFF_BASE = 0.5
 BACKOFF_MAX = 30.0
 STOP_GRACE = 5.0
 
-# States in which a process of the tool may exist.
-WITH_PROCESS = frozenset({State.STARTING, State.RUNNING, State.STOPPING})
-
 
 def backoff_delay(attempts: int) -> float:
     """Seconds to wait before start number ``attempts + 1`` after ``attempts`` failures."""

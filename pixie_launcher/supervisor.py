@@ -25,7 +25,6 @@ from pixie_launcher.launch import prepare_launch, secret_masker, served_schema_d
 from pixie_launcher.lease_desk import LeaseDesk
 from pixie_launcher.logfile import RotatingLog
 from pixie_launcher.orphans import ChildrenFile
-from pixie_launcher.output import SecretMasker
 from pixie_launcher.overrides import Limits, Overrides, attribute, resolve
 from pixie_launcher.published import Circumstances, runtime_record
 from pixie_launcher.spawn import describe_exit, wait_healthy
@@ -78,7 +77,6 @@ class ToolSupervisor:
             masker=lambda: secret_masker(self.tool.scan.spec, read_dotenv(self.tool.scan.path / ".env")),
             on_change=self.notify,
         )
-        self._masker = SecretMasker([])
         self._process: ToolProcess | None = None
         self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -251,7 +249,6 @@ class ToolSupervisor:
         if isinstance(launch, str):
             self.apply(sm.StartFailed(self.deps.clock(), f"{self.name}: {launch}"))
             return
-        self._masker = launch.masker
         self.stop_reason = None
         self.schema_drift = []
         try:

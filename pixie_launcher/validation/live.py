@@ -47,9 +47,6 @@ class ToolCopy:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def output_tail(self, lines: int = TAIL_LINES) -> str:
-        return self.process.tail.text(last=lines)
-
     async def close(self) -> None:
         """Kill whatever is left of the copy's process group and wait for the exit report."""
         self.process.signal(signal.SIGKILL)

@@ -39,7 +39,6 @@ OnKey = Literal["warn", "fail", "ignore"]
 ON_KEY_CHOICES: tuple[OnKey, ...] = ("warn", "fail", "ignore")
 SECTIONS = ("defaults", "overrides", "options")
 
-_NUMERIC_TYPES = frozenset({"number", "progress"})
 _FLOATS = {"float_rtol": 1e-6, "float_atol": 1e-9}
 _TEXT_KINDS = ("exact", "exact_after_normalize_whitespace", "json_normalized")
 _XY = ("data_only", {"series_match": "by_name", **_FLOATS})

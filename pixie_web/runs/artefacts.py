@@ -180,10 +180,6 @@ class Spill:
     sha256: str
 
 
-def encoded_size(value: Any) -> int:
-    return len(jsonio.dumps(value))
-
-
 def encode_values(outputs: Mapping[str, Any]) -> dict[str, bytes]:
     return {key: jsonio.dumps(value) for key, value in outputs.items()}
 

@@ -77,9 +77,6 @@ class StatePublisher:
     def get(self, key: str) -> Any:
         return self._items.get(key)
 
-    def published_keys(self) -> list[str]:
-        return list(self._items)
-
     def set(self, key: str, value: Any) -> None:
         """Store and publish ``value``; unchanged values are not republished."""
         if key in self._items and (self._items[key] is value or self._items[key] == value):

@@ -45,10 +45,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class GiveUp(AssertionError):
+    """Raised by a probe when waiting longer cannot help (a process it waits on has died)."""
+
+
 def wait_until(
     probe: Callable[[], T], *, timeout: float, interval: float = 0.02, what: str = "condition"
 ) -> T:
-    """Call ``probe`` until it returns something truthy (and return that) or fail after ``timeout``."""
+    """Call ``probe`` until it returns something truthy (and return that) or fail after ``timeout``;
+    a probe that raises ``GiveUp`` fails the wait at once."""
     deadline = time.monotonic() + timeout
     last_error: BaseException | None = None
     while True:
@@ -56,6 +61,8 @@ def wait_until(
             result = probe()
             if result:
                 return result
+        except GiveUp:
+            raise
         except Exception as exc:  # the probe may fail until the condition holds
             last_error = exc
         if time.monotonic() > deadline:
@@ -181,7 +188,7 @@ class PixieSystem:
         def probe() -> bool:
             for process in self.processes.values():
                 if process.popen is not None and not process.alive():
-                    raise AssertionError(f"{process.name} exited:\n{process.log_text()}")
+                    raise GiveUp(f"{process.name} exited:\n{process.log_text()}")
             return self.healthz().status_code == 200
 
         wait_until(probe, timeout=timeout, what="GET /api/healthz to answer 200")
