@@ -301,5 +301,20 @@ class ValidationDesk:
             with contextlib.suppress(WireError):
                 await self.store.call("jobs.finish", {"job_id": job_id, "state": "interrupted"}, timeout=1.0)
             raise
-        with contextlib.suppress(WireError):
-            await self.store.call("jobs.finish", {"job_id": job_id, "state": "done"})
+        # A job left "running" would keep the settings page polling it: retry while the store is
+        # away (it is restarting), as long as this launcher runs.
+        delay = 0.5
+        while True:
+            try:
+                await self.store.call("jobs.finish", {"job_id": job_id, "state": "done"})
+                return
+            except WireError as exc:
+                if exc.code not in (ErrorCode.UNAVAILABLE, ErrorCode.TIMEOUT):
+                    log.error("validate-all job %s could not be marked done: %s", job_id, exc.message)
+                    return
+                if delay == 0.5:
+                    log.warning(
+                        "validate-all job %s: the store is away; marking it done once it is back", job_id
+                    )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
