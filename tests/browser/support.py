@@ -299,12 +299,14 @@ class PageOpener:
         self.contexts: list[BrowserContext] = []
         self.checked = False
 
-    def __call__(self, system: PixieSystem, path: str | None = None, *, status: int = 200) -> Page:
+    def __call__(
+        self, system: PixieSystem, path: str | None = None, *, status: int = 200, timezone: str = "UTC"
+    ) -> Page:
         context = self.browser.new_context(
             base_url=system.base_url,
             viewport=VIEWPORT,  # type: ignore[arg-type]
             locale="en-GB",
-            timezone_id="UTC",
+            timezone_id=timezone,
             color_scheme="light",
             reduced_motion="reduce",
             service_workers="block",  # so that every request goes through the route below
