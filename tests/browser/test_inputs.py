@@ -198,7 +198,15 @@ def test_every_input_reaches_the_tool_as_entered(system: PixieSystem, open_page:
     level = page.get_by_role("slider", name="Level")
     for _ in range(3):
         level.press("ArrowRight")
-    expect(field(page, "level").locator("output")).to_have_text("8")
+    exact = page.get_by_role("spinbutton", name="Level: exact value")
+    expect(exact).to_have_value("8")
+    exact.fill("12")  # typed past the top: the slider's limit applies
+    exact.press("Enter")
+    expect(exact).to_have_value("10")
+    expect(level).to_have_value("10")
+    exact.fill("8")
+    exact.press("Enter")
+    expect(level).to_have_value("8")
 
     band = field(page, "band")
     low = band.get_by_role("slider", name="Band, low end")
