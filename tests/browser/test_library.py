@@ -137,6 +137,8 @@ def test_delete_and_undo_and_bulk_actions(system: PixieSystem, open_page: PageOp
     expect(selected).to_have_text("4 selected")
     page.get_by_role("button", name="Select none").click()
     expect(selected).to_have_text("No files selected")
+    for action in ("Star", "Unstar", "Set label", "Delete"):  # nothing ticked: nothing to act on
+        expect(bulk.get_by_role("button", name=action, exact=True)).to_be_disabled()
 
     batch = page.locator(
         ".artefact-grid > li.artefact-card", has=page.locator(".artefact-name", has_text="Batch")

@@ -156,6 +156,7 @@ def test_pages_keep_the_filters(pixie: PixieSystem) -> None:
     tagged = library(pixie, "?tag=csv&kind=text")
     assert card_ids(tagged) == texts
     assert 'rel="next"' not in tagged
+    assert 'class="pager"' not in tagged  # one page: no pager saying "Page 1"
     for bad in ("abc", "²", "9" * 30):  # a bad page is page 1
         assert library(pixie, f"?page={bad}").count('class="artefact-card"') == 24
 

@@ -20,6 +20,11 @@
     if (all) {
       all.textContent = count === boxes.length && count > 0 ? "Select none" : "Select all";
     }
+    // Nothing ticked, nothing to act on: the actions wait for a selection (without scripts the
+    // server says so instead).
+    for (const button of bulk.querySelectorAll("button[type='submit']")) {
+      button.disabled = count === 0;
+    }
   }
 
   Pixie.register("#library-results", (results) => {
