@@ -36,6 +36,11 @@ async def index() -> Response | str:
         tools=tools,
         runs=runs,
         broken=[tool for tool in tools if tool["state"] == "broken"],
+        failing=[
+            tool
+            for tool in tools
+            if tool["state"] != "broken" and (tool.get("validation") or {}).get("overall") == "fail"
+        ],
     )
 
 

@@ -238,6 +238,14 @@ def test_dashboard_lists_tools_and_their_problems(pixie: PixieSystem) -> None:
     assert "Tools that need fixing" in page.text
     assert "(bad-tool/)" in page.text
     assert "<li><code>name</code>: " in page.text  # each problem by its field, not the file again
+    assert page.text.index("Tools that need fixing") < page.text.index("Recent runs")  # first
+    # good-tool has no main.py: its validation fails, and the dashboard says so.
+    assert pixie.get("/api/tools/good-tool/validate", timeout=60).json()["overall"] == "fail"
+    wait_until(
+        lambda: 'href="/tool/good-tool/settings#validation">see the report' in pixie.get("/").text,
+        timeout=30,
+        what="the failed validation on the dashboard",
+    )
 
 
 def test_honcho_start_runs_everything_and_ctrl_c_stops_all_within_five_seconds(tmp_path: Path) -> None:
