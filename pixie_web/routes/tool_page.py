@@ -68,14 +68,16 @@ async def tool_page(tool_id: str) -> Response:
 
 
 async def _latest_result(tool: Tool, runs: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, Any]:
-    """The newest run and its outputs when it succeeded: the form holds that run's inputs, so the
-    page shows what they gave rather than empty cards."""
-    if not runs or runs[0]["status"] != "ok":
+    """The newest run and, when it succeeded, its outputs: the form holds that run's inputs, so
+    the page shows what they gave (or why they failed) rather than empty cards with no word."""
+    if not runs or runs[0]["status"] == "running":
         return None, None
     try:
         record = await state().peers.store.call("runs.get", {"run_id": runs[0]["id"]})
     except WireError:
         return None, None
+    if record["status"] != "ok":
+        return record, None
     if not record["outputs"]:
         return None, None
     return runs[0], resolve_references(record["outputs"], state().settings.artefacts_dir)

@@ -105,6 +105,9 @@ def test_the_seed_curl_example_returns_the_panel_with_chart_data(pixie: PixieSys
     assert record["status"] == "ok"
     assert record["inputs"] == {"sigma": 10.0, "rho": 28.0, "beta": 2.667, "t_end": 40.0, "steps": 8000}
     assert re.search(r"Finished in (\d+ ms|\d\.\d\d s|\d\d\.\d s) ·", response.text)  # not "0.0 s"
+    run_id = run_id_of(response)
+    for route in ("export", "report"):  # a fresh result offers its downloads too
+        assert f'<a href="/api/runs/{run_id}/{route}" download>{route}</a>' in response.text
     took = readable_duration(record["duration_ms"])
     assert f'<span class="run-duration">{took}</span>' in pixie.get("/tool/lorenz-ode-solver/runs").text
 
@@ -400,8 +403,10 @@ def test_the_tool_page_shows_the_last_runs_result_beside_its_inputs(pixie: Pixie
     assert "canned" in page
     failed = pixie.http.post("/api/tools/runs-tool/run", json={"inputs": {"mode": "secret-refusal"}}).json()
     assert failed["status"] == "error"
-    page = pixie.get("/tool/runs-tool").text  # the last run failed: its form, and empty cards
-    assert "run-latest" not in page
+    page = pixie.get("/tool/runs-tool").text  # the last run failed: its form, why, and empty cards
+    assert f'class="run-status run-latest" data-run-id="{failed["run_id"]}"' in page
+    assert '<span class="run-status-error">failed</span>:' in page
+    assert "The tool refused the run (HTTP 422): the key" in page
     assert 'data-output-key="text" data-output-type="text" data-output-state="empty"' in page
 
 
