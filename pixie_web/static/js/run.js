@@ -137,7 +137,7 @@
     if (form) {
       setBusy(form, false);
     }
-    Pixie.announce(status.textContent.replace(/\s+/g, " ").trim());
+    Pixie.announce(status.textContent.replace(/\s+/g, " ").trim().split(" · ")[0]); // not the links
     document.dispatchEvent(
       new CustomEvent("pixie:run-finished", {
         detail: { runId: status.dataset.runId, status: status.dataset.status || "" },
