@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,12 @@ def test_compound_interest_shows_its_number_and_table(system: PixieSystem, open_
     page.get_by_label("Starting balance").fill("2000")
     run_tool(page)
     expect(page.locator("#output-panel [data-output-type='number']").first).to_contain_text("£")
+    # Side by side, the numbers line up, whether or not a card has a description.
+    numbers = ".output-row > .output-card[data-output-type='number'] > .output-body"
+    values = page.locator(f"#output-panel {numbers}")
+    tops = values.evaluate_all("bodies => bodies.map(b => Math.round(b.getBoundingClientRect().top))")
+    assert len(tops) == 3
+    assert len(set(tops)) == 1, tops
     table = page.locator("#output-panel [data-output-type='table'] table").first
     expect(table.locator("tbody tr").first).to_be_visible()
     assert table.locator("tbody tr").count() >= 10
@@ -139,6 +146,42 @@ def test_the_history_menu_opens_past_runs(system: PixieSystem, open_page: PageOp
     expect(link).to_be_visible()
     link.click()
     expect(page.get_by_text("A past run")).to_be_visible()
+
+
+def test_the_header_menus_close_as_menus_do_and_fit_a_phone(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    page = open_page(system, "/tool/compound-interest")
+    history = page.locator("details.history-menu")
+    organise = page.locator("details.organise-menu")
+    page.get_by_text("History", exact=True).click()
+    expect(history).to_have_attribute("open", "")
+    page.keyboard.press("Escape")
+    expect(history).not_to_have_attribute("open", "")
+    page.get_by_text("History", exact=True).click()
+    page.get_by_text("Workspaces & tags").click()  # one menu at a time
+    expect(organise).to_have_attribute("open", "")
+    expect(history).not_to_have_attribute("open", "")
+    page.locator("h1").click()  # a click elsewhere
+    expect(organise).not_to_have_attribute("open", "")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_text("History", exact=True).click()
+    box = page.locator(".history-pop").bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+
+
+def test_times_are_shown_in_the_readers_time_zone(system: PixieSystem, open_page: PageOpener) -> None:
+    page = open_page(system, "/tool/compound-interest")
+    run_tool(page)
+    dashboard = open_page(system, "/", timezone="Asia/Kolkata")  # UTC+05:30 all year
+    stamp = dashboard.locator("table time[datetime]").first
+    expect(stamp).to_have_attribute("data-local", "true")
+    utc = datetime.fromisoformat(str(stamp.get_attribute("datetime")).replace("Z", "+00:00"))
+    shown = (utc + timedelta(hours=5, minutes=30)).strftime("%Y-%m-%d %H:%M:%S")
+    expect(stamp).to_have_text(shown)
+    expect(stamp).to_have_attribute("title", utc.strftime("%Y-%m-%d %H:%M:%S UTC"))
 
 
 def test_the_history_menu_lists_a_run_made_on_the_page_without_a_reload(
