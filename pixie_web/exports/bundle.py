@@ -19,8 +19,9 @@ from pixie_web.exports.files import kept_files, locate, run_relative
 from pixie_web.exports.names import ZipNames
 from pixie_web.exports.report import Report
 from pixie_web.exports.zipstream import CHUNK, ZipStream
-from pixie_web.runs.artefacts import REFERENCE_KEY, is_reference, safe_path
+from pixie_web.runs.artefacts import safe_path
 from shared import jsonio
+from shared.runfiles import REFERENCE_KEY, is_reference
 from shared.toolspec import ToolSpec
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pixie_web.runs.artefacts import REFERENCE_KEY, is_reference, safe_path
-from shared.runfiles import holds_an_output
+from pixie_web.runs.artefacts import safe_path
+from shared.runfiles import REFERENCE_KEY, holds_an_output, is_reference
 
 
 def spilled_rel_paths(outputs: Mapping[str, Any] | None) -> set[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pixie_web.outputs import charts, graphs, maps, media, scalars, structured, table
 from pixie_web.outputs.shape import Problem, Shown
+from shared.runfiles import REFERENCE_KEY, is_reference
 from shared.toolspec import OutputSpec
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,10 @@ def normalise(spec: OutputSpec, value: Any, *, present: bool = True) -> Shown:
     """
     if not present or (value is None and spec.type not in NULL_IS_A_VALUE):
         return Shown(spec.key, spec.type, "empty", None, None)
+    if isinstance(value, dict) and REFERENCE_KEY in value and is_reference(value):
+        # resolve_references found no file to read back: say so, rather than blame the value.
+        where = value[REFERENCE_KEY].get("rel_path") or "a file beside its run"
+        return _problem(spec, f"This output was kept in a file ({where}) that is no longer on disk.")
     normaliser = NORMALISERS.get(spec.type)
     if normaliser is None:
         return _problem(spec, f'Pixie cannot show outputs of type "{spec.type}".')

@@ -27,9 +27,8 @@ from typing import Any
 
 from pixie_web.outputs.numbers import human_size
 from shared import jsonio
-from shared.runfiles import SPILL_FOLDER
+from shared.runfiles import REFERENCE_KEY, SPILL_FOLDER, is_reference
 
-REFERENCE_KEY = "$pixie_artefact"
 EXTRA_TYPES = {
     ".csv": "text/csv",
     ".md": "text/markdown",
@@ -212,12 +211,6 @@ def reference(artefact: Mapping[str, Any]) -> dict[str, Any]:
             "sha256": artefact["sha256"],
         }
     }
-
-
-def is_reference(value: Any) -> bool:
-    return (
-        isinstance(value, dict) and set(value) == {REFERENCE_KEY} and isinstance(value[REFERENCE_KEY], dict)
-    )
 
 
 def resolve_references(outputs: Mapping[str, Any], root: Path) -> dict[str, Any]:
