@@ -100,6 +100,16 @@ class RotatingLog:
                 source.rename(self._numbered(number + 1))
         self.path.rename(self._numbered(1))
 
+    def tail(self, lines: int) -> list[str]:
+        """The last ``lines`` lines written, oldest first, reaching into the rotated files when
+        the current one holds fewer."""
+        found: list[str] = []
+        for path in (self.path, *(self._numbered(n) for n in range(1, self.backups + 1))):
+            if len(found) >= lines:
+                break
+            found = read_tail(path, lines - len(found)) + found
+        return found
+
     def _numbered(self, number: int) -> Path:
         return self.path.with_name(f"{self.path.name}.{number}")
 

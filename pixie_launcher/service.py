@@ -24,6 +24,7 @@ log = logging.getLogger("pixie.launcher")
 
 SHUTDOWN_CAP = 4.0
 ID_MAX = 200
+LOG_LINES_MAX = 5000
 OUTPUT_LINES = 80  # of what a tool printed during a run that failed: a long traceback fits
 
 
@@ -44,6 +45,7 @@ class LauncherOps:
             "tools.rescan": self.rescan,
             "tools.start": self.start_tool,
             "tools.stop": self.stop_tool,
+            "tools.logs": self.tool_logs,
             "tools.set_pinned": self.set_pinned,
             "tools.overrides.set": self.set_overrides,
             "tools.secrets.list": self.list_secrets,
@@ -105,6 +107,15 @@ class LauncherOps:
         args.done()
         await supervisor.stop(reason=reason)
         return supervisor.record()
+
+    async def tool_logs(self, request: Request) -> dict[str, Any]:
+        """The end of the tool's log (secrets already masked as it was written)."""
+        args = Args(request.args)
+        supervisor = self._tool(args)
+        limit = args.integer("limit", default=200, minimum=1, maximum=LOG_LINES_MAX)
+        args.done()
+        lines = await asyncio.to_thread(supervisor.log.tail, limit)
+        return {"tool_id": supervisor.tool_id, "lines": lines}
 
     async def set_pinned(self, request: Request) -> dict[str, Any]:
         args = Args(request.args)

@@ -202,6 +202,28 @@ async def stop_tool(tool_id: str) -> Response:
     return jsonify(_runtime_summary(record))
 
 
+LOG_LINES_DEFAULT = 200
+LOG_LINES_MAX = 5000
+
+
+@blueprint.get("/api/tools/<tool_id>/logs")
+@requires(LAUNCHER)
+async def tool_logs(tool_id: str) -> Response:
+    """The end of the tool's log (what it printed, each line stamped with its time and stream;
+    secret values masked): ``{"tool_id", "lines"}``, oldest first; ``?limit=`` lines (200)."""
+    unknown = sorted(set(request.args) - {"limit"})
+    if unknown:
+        raise BodyProblem(f"unknown parameter {unknown[0]!r} (known: limit)", unknown[0])
+    raw = request.args.get("limit")
+    limit = LOG_LINES_DEFAULT if raw is None else whole_number(raw, LOG_LINES_MAX)
+    if limit is None or limit < 1:
+        raise BodyProblem(
+            f"parameter 'limit' must be a whole number from 1 to {LOG_LINES_MAX}, got {raw!r}", "limit"
+        )
+    reply = await state().peers.launcher.call("tools.logs", {"tool_id": tool_id, "limit": limit})
+    return jsonify({"tool_id": reply["tool_id"], "lines": reply["lines"]})
+
+
 @blueprint.post("/api/tools/<tool_id>/start")
 @requires(LAUNCHER)
 async def start_tool(tool_id: str) -> Response:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pixie_launcher.logfile import RotatingLog
 from shared.cli import main
 from tests.support.system import PixieSystem
 
@@ -73,3 +74,20 @@ def test_status_of_a_running_pixie(pixie: PixieSystem, tmp_path: Path) -> None:
     result = _pixie("status", env=pixie.env, cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.split() == ["web", "ok", "store", "ok", "launcher", "ok"]
+
+
+def test_tail_reads_the_log_files_when_nothing_runs(tmp_path: Path) -> None:
+    system = PixieSystem(tmp_path)  # only for its paths and clean environment
+    (system.tools_dir / "quiet").mkdir(parents=True)
+    log = RotatingLog(system.data_dir / "logs" / "talker.log")
+    for n in range(5):
+        log.write("stderr", f"said {n}")
+    log.close()
+    result = _pixie("tail", "talker", "-n", "2", env=system.env, cwd=tmp_path)
+    system.stop()
+    assert result.returncode == 0, result.stderr
+    assert [line.rsplit(" | ", 1)[-1] for line in result.stdout.splitlines()] == ["said 3", "said 4"]
+    quiet = _pixie("tail", "quiet", env=system.env, cwd=tmp_path)
+    assert quiet.returncode == 0
+    assert "quiet has not printed anything yet." in quiet.stderr
+    assert _pixie("tail", "talker", "-n", "0", env=system.env, cwd=tmp_path).returncode == 2

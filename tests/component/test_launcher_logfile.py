@@ -176,3 +176,15 @@ def test_read_tail_of_a_large_file_reads_across_blocks(tmp_path: Path) -> None:
     assert read_tail(path, 1234) == lines[-1234:]
     assert read_tail(path, 10_000) == lines
     assert read_tail(tmp_path / "missing.log", 3) == []
+
+
+def test_the_tail_reaches_into_rotated_files_oldest_first(tmp_path: Path) -> None:
+    log = RotatingLog(tmp_path / "tool.log", max_bytes=120, backups=2, clock=lambda: T0)
+    for n in range(8):  # about 40 bytes a record: three to a file, the oldest dropped
+        log.write("stdout", f"line {n}")
+    log.close()
+    assert [line.rsplit(" ", 1)[-1] for line in log.tail(4)] == ["4", "5", "6", "7"]
+    everything = [line.rsplit(" ", 1)[-1] for line in log.tail(100)]
+    assert everything == [str(n) for n in range(8)][-len(everything) :]
+    assert len(everything) > 3  # more than the current file holds
+    assert RotatingLog(tmp_path / "none.log").tail(5) == []

@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -271,6 +274,40 @@ def test_a_tool_that_raises_shows_its_exception_first_and_its_traceback(pixie: P
     assert error["kind"] == "tool_failed"
     assert "ZeroDivisionError: division by zero (main.py, line " in error["message"]
     assert "Traceback (most recent call last):" in error["detail"]
+
+
+def test_a_tools_log_is_read_through_the_api_and_pixie_tail(pixie: PixieSystem) -> None:
+    """What a tool printed (here a traceback) is one request away for a skill, and one command
+    away for a person: /api/tools/<id>/logs and `pixie tail`."""
+    post_form(pixie, "runs-tool", {"mode": "raise", "kb": "0"})
+    wait_until(
+        lambda: any(
+            "ZeroDivisionError" in line
+            for line in pixie.get("/api/tools/runs-tool/logs?limit=50").json()["lines"]
+        ),
+        timeout=10,
+        what="the traceback in the log",
+    )
+    lines = pixie.get("/api/tools/runs-tool/logs?limit=3").json()["lines"]
+    assert len(lines) == 3
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z std(out|err) \| ", lines[0])
+    for bad in ("0", "abc", "5001"):
+        answer = pixie.get(f"/api/tools/runs-tool/logs?limit={bad}")
+        assert answer.status_code == 400
+        assert "limit" in answer.json()["error"]["message"]
+    assert pixie.get("/api/tools/runs-tool/logs?lines=3").status_code == 400
+    assert pixie.get("/api/tools/no-such-tool/logs").status_code == 404
+
+    pixie_cli = [str(Path(sys.executable).parent / "pixie")]
+    env = {**pixie.env, "PATH": os.environ.get("PATH", "")}
+    tail = subprocess.run([*pixie_cli, "tail", "runs-tool", "-n", "40"], env=env, cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert tail.returncode == 0, tail.stderr
+    assert "ZeroDivisionError: division by zero" in tail.stdout
+    missing = subprocess.run([*pixie_cli, "tail", "no-such-tool"], env=env, cwd=REPO_ROOT,
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert missing.returncode == 2
+    assert "no tool 'no-such-tool'" in missing.stderr
 
 
 def test_a_tool_that_cannot_start_names_the_error_its_code_printed(pixie: PixieSystem) -> None:
