@@ -50,3 +50,25 @@ def print_report(report: dict[str, Any]) -> None:
 def progress_line(done: int, total: int, label: str) -> str:
     filled = BAR_WIDTH * done // total if total else BAR_WIDTH
     return f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} {label}"
+
+
+def summary_of(report: dict[str, Any]) -> dict[str, Any]:
+    """The short form of a report that ``--summary`` prints, in the shape the original Pixie's
+    ``pixie validate --summary`` gave skills: the verdict, how many checks ended each way, and
+    only the checks that failed or warned. ``warnings`` is kept for those skills; Pixie puts
+    nothing there (every problem is a check)."""
+    checks = report.get("checks") or []
+    counts = {status: 0 for status in ("pass", "warn", "fail", "skip")}
+    for check in checks:
+        if check.get("status") in counts:
+            counts[check["status"]] += 1
+    return {
+        "tool_id": report.get("tool_id"),
+        "tool_path": report.get("tool_path"),
+        "timestamp": report.get("timestamp"),
+        "overall": report.get("overall"),
+        "counts": counts,
+        "notable_checks": [check for check in checks if check.get("status") in ("fail", "warn")],
+        "spawn_log": report.get("spawn_log"),
+        "warnings": [],
+    }

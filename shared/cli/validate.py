@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.cli.launcher import Launcher, running_launcher
-from shared.cli.render import print_report, progress_line
+from shared.cli.render import print_report, progress_line, summary_of
 from shared.cli.system import settings_or_exit
 from shared.config import Settings
 from shared.wire import ErrorCode, WireError
@@ -109,7 +109,9 @@ async def _run(args: argparse.Namespace) -> int:
         except WireError as exc:
             print(f"pixie: {exc.message}", file=sys.stderr)
             return 2
-    if args.json:
+    if args.summary:
+        print(json.dumps(summary_of(report), indent=2))
+    elif args.json:
         print(json.dumps(report, indent=2))
     else:
         print_report(report)
@@ -145,7 +147,9 @@ async def _validate_all(settings: Settings, launcher: Launcher | None, args: arg
             # Padded to cover the whole "validating" line it overwrites after the carriage return.
             done = progress_line(index, len(targets), f"{tool_id}: {report['overall']}")
             print(done.ljust(len(started)), file=sys.stderr)
-    if args.json:
+    if args.summary:
+        print(json.dumps([summary_of(report) for report in reports], indent=2))
+    elif args.json:
         print(json.dumps(reports, indent=2))
     else:
         for report in reports:
@@ -204,6 +208,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.all and args.tool_id:
         print("pixie: name a tool or use --all, not both", file=sys.stderr)
         return 2
+    if args.summary and args.json:
+        print("pixie: choose --json (the whole report) or --summary (its short form)", file=sys.stderr)
+        return 2
+    if args.summary and args.update_fixtures:
+        print("pixie: --summary does not go with --update-fixtures", file=sys.stderr)
+        return 2
+    args.json = args.json or args.summary  # both print JSON alone, nothing else on stdout
     if args.yes and not args.update_fixtures:
         print("pixie: --yes only goes with --update-fixtures", file=sys.stderr)
         return 2
@@ -226,6 +237,11 @@ def add_commands(commands: Any) -> None:
     parser.add_argument("tool_id", nargs="?", help="the tool's id or folder name")
     parser.add_argument("--all", action="store_true", help="validate every tool, with progress")
     parser.add_argument("--json", action="store_true", help="print only the report, as JSON")
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="print only the report's short form, as JSON: verdict, counts, failing and warning checks",
+    )
     parser.add_argument(
         "--fixture", action="append", metavar="NAME", help="only this fixture (repeatable; globs)"
     )

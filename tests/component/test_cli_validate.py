@@ -273,6 +273,24 @@ def test_json_prints_only_the_report(
     assert result.stderr == ""  # no notice and no uv lines around the JSON
 
 
+def test_summary_prints_the_short_form_skills_of_the_original_read(built: Built, home: Home) -> None:
+    add_tool(built, home.tools_dir, fault="fixture_mismatch")
+    result = home.pixie("validate", TOOL_ID, "--summary")
+    assert result.returncode == 1, result.stdout + result.stderr
+    summary = json.loads(result.stdout)  # the whole of stdout
+    assert tuple(summary) == (
+        "tool_id", "tool_path", "timestamp", "overall", "counts", "notable_checks", "spawn_log", "warnings",
+    )  # fmt: skip
+    assert summary["overall"] == "fail"
+    assert summary["counts"] == {"pass": 11, "warn": 0, "fail": 1, "skip": 0}
+    assert [check["name"] for check in summary["notable_checks"]] == ["reference_fixtures"]
+    assert summary["warnings"] == []
+    assert result.stderr == ""
+    both = home.pixie("validate", TOOL_ID, "--summary", "--json")
+    assert both.returncode == 2
+    assert "choose --json" in both.stderr
+
+
 @pytest.mark.parametrize(
     ("options", "status", "verdict", "files"),
     [
