@@ -102,17 +102,23 @@ def crash_of(record: Mapping[str, Any] | None, error: Exception) -> Failure:
     cancelled) says so; a tool that died (``backoff`` or ``fatal``) gives its exit and last output.
     An error kept from an earlier failure is not this run's cause, so it is never read for a stop.
     """
-    state = record.get("state") if record is not None else None
-    if record is not None and state in ("stopped", "stopping"):
+    if record is None:
+        return Failure(
+            "crash",
+            "The tool went away during the run: the launcher no longer lists it (its folder was "
+            "removed or renamed, or the launcher restarted).",
+        )
+    state = record.get("state")
+    if state in ("stopped", "stopping"):
         reason = record.get("stop_reason")
         because = f" because {reason}" if reason else ""
         return Failure("crash", f"Pixie stopped the tool during this run{because}.")
-    if record is not None and state in ("backoff", "fatal") and record.get("last_error"):
+    if state in ("backoff", "fatal") and record.get("last_error"):
         summary, _, tail = str(record["last_error"]).partition("\n--- last output ---\n")
         return Failure(
             "crash", f"The tool stopped during the run: {_with_cause(summary, tail)}", tail or None
         )
-    return Failure("crash", f"The connection to the tool broke during the run ({type(error).__name__}).")
+    return Failure("crash", f"The tool closed the connection without answering ({type(error).__name__}).")
 
 
 def start_failure(error: WireError) -> Failure:

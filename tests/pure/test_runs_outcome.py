@@ -35,9 +35,16 @@ OLD = "Demo was stopped because it used 44 MB of memory, more than its limit of 
         ),
         (
             {"state": "fatal", "last_error": None},
-            Failure("crash", "The connection to the tool broke during the run (OSError)."),
+            Failure("crash", "The tool closed the connection without answering (OSError)."),
         ),
-        (None, Failure("crash", "The connection to the tool broke during the run (OSError).")),
+        (
+            None,
+            Failure(
+                "crash",
+                "The tool went away during the run: the launcher no longer lists it (its folder was "
+                "removed or renamed, or the launcher restarted).",
+            ),
+        ),
     ],
     ids=["stopped-by-pixie", "stopping-no-reason", "died", "no-error", "no-record"],
 )
