@@ -67,7 +67,17 @@ async def _empty_page() -> str:
     settings = state().settings
     pixie = Path(sys.executable).parent / "pixie"
     lines = new_tool_command(settings.root, settings.tools_dir, pixie if pixie.exists() else Path("pixie"))
-    return await render_template("empty.html", tools_dir=settings.tools_dir, new_command=lines)
+    tools_dir = settings.tools_dir
+    problem = None
+    if tools_dir.exists() and not tools_dir.is_dir():
+        problem = (
+            "This path is a file, not a folder: set PIXIE_TOOLS_DIR (or tools_dir in pixie.toml) to a folder."
+        )
+    elif not tools_dir.exists():
+        problem = "This folder does not exist yet; `pixie new` makes it."
+    return await render_template(
+        "empty.html", tools_dir=tools_dir, new_command=lines, tools_dir_problem=problem
+    )
 
 
 @blueprint.get("/tools-changed")

@@ -83,6 +83,11 @@ def create_tool(tools_dir: Path, tool_id: str, template: str = "form", *, name: 
     _check_not_a_dependency(root, tool_id)
 
     tools_dir = Path(tools_dir)
+    if tools_dir.exists() and not tools_dir.is_dir():
+        raise FileExistsError(
+            f"the tools folder {tools_dir} is a file, not a folder; set PIXIE_TOOLS_DIR (or tools_dir "
+            "in pixie.toml) to a folder"
+        )
     target = tools_dir / tool_id
     if target.exists() or target.is_symlink():
         raise FileExistsError(

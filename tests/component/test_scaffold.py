@@ -122,6 +122,13 @@ def test_an_existing_folder_is_never_overwritten(tmp_path: Path) -> None:
     assert "``form`` template" in (tmp_path / "fresh" / "main.py").read_text()  # not replaced by files
 
 
+def test_a_tools_folder_that_is_a_file_is_named_as_the_problem(tmp_path: Path) -> None:
+    (tmp_path / "tools").write_text("not a folder")
+    with pytest.raises(FileExistsError, match="is a file, not a folder; set PIXIE_TOOLS_DIR"):
+        create_tool(tmp_path / "tools", "fresh")
+    assert (tmp_path / "tools").read_text() == "not a folder"
+
+
 def test_an_unknown_template_is_refused_with_the_list(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown template 'wizard'") as caught:
         create_tool(tmp_path, "loan", "wizard")

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.support.system import REPO_ROOT, PixieSystem, wait_until
+from tests.support.system import REPO_ROOT, PixieSystem, running_system, wait_until
 from tests.support.tools import minimal_tool_json, write_tool
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -27,6 +27,7 @@ def test_an_empty_tools_folder_shows_where_tools_go(pixie: PixieSystem) -> None:
         assert "No tools yet" in page.text
         assert str(pixie.tools_dir) in page.text
         assert "pixie new my-first-tool" in page.text
+        assert "data-tools-dir-problem" not in page.text  # the folder is there, and empty
     write_tool(pixie.tools_dir, "first")
     wait_until(lambda: "first" in pixie.get("/api/tools").text, timeout=5, what="discovery")
     assert pixie.get("/empty", follow_redirects=False).headers["location"] == "/"
@@ -139,3 +140,23 @@ def test_favourites_come_first_and_archived_tools_leave_the_sidebar(pixie: Pixie
     pixie.http.post("/tool/alpha/archive", data={"value": "0"})
     assert 'data-tool-id="alpha"' in pixie.get("/").text
     assert pixie.http.post("/tool/nope/favourite", data={"value": "1"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda tools: tools.write_text("a file"), "This path is a file, not a folder: set PIXIE_TOOLS_DIR"),
+        (lambda tools: None, "This folder does not exist yet; `pixie new` makes it."),
+    ],
+    ids=["a-file", "missing"],
+)
+def test_a_tools_folder_that_is_not_there_is_named_on_the_empty_page(
+    tmp_path_factory: pytest.TempPathFactory, make: object, words: str
+) -> None:
+    root = tmp_path_factory.mktemp("odd-tools")
+    make(root / "odd")  # type: ignore[operator]
+    with running_system(root, env={"PIXIE_TOOLS_DIR": str(root / "odd")}) as odd:
+        odd.wait_healthy()
+        page = odd.get("/").text
+        assert "No tools yet" in page
+        assert words in page
