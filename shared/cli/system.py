@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from typing import Any
 
 import httpx
+import zmq.asyncio
 
 from shared.config import ConfigError, Settings, describe, load_settings
-from shared.wire import Endpoints
+from shared.wire import Endpoints, RpcClient, WireError
+
+PING_TIMEOUT = 1.5
 
 
 def settings_or_exit() -> Settings:
@@ -36,7 +40,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         response = httpx.get(url, timeout=3.0, trust_env=False)
     except httpx.HTTPError:
-        print(f"Pixie is not running at {settings.base_url} (start it with `make run`).")
+        peers = asyncio.run(_ping_peers(settings))
+        if not any(answer == "ok" for answer in peers.values()):
+            print(f"Pixie is not running at {settings.base_url} (start it with `make run`).")
+            return 1
+        # Some of Pixie runs: say which part is missing, not that all of it is.
+        print(f"{'web':<9} not answering at {settings.base_url}")
+        for name, answer in peers.items():
+            print(f"{name:<9} {answer}")
         return 1
     body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
     peers = body.get("peers", {})
@@ -44,6 +55,27 @@ def cmd_status(args: argparse.Namespace) -> int:
         detail = "ok" if name == "web" else peers.get(name, "unknown")
         print(f"{name:<9} {detail}")
     return 0 if response.status_code == 200 else 1
+
+
+async def _ping_peers(settings: Settings) -> dict[str, str]:
+    """The store's and the launcher's answers to a ping over PX1, when the web is not answering."""
+    endpoints = Endpoints.for_data_dir(settings.data_dir)
+    context = zmq.asyncio.Context()
+    answers: dict[str, str] = {}
+    try:
+        for name, endpoint in (("store", endpoints.store_rpc), ("launcher", endpoints.launcher_rpc)):
+            client = RpcClient(context, endpoint, name=name)
+            await client.start()
+            try:
+                await client.call("ping", {}, timeout=PING_TIMEOUT)
+                answers[name] = "ok"
+            except WireError:
+                answers[name] = f"{name} is not running"
+            finally:
+                await client.close()
+    finally:
+        context.destroy(linger=0)
+    return answers
 
 
 def add_commands(commands: Any) -> None:

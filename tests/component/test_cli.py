@@ -10,7 +10,7 @@ import pytest
 
 from pixie_launcher.logfile import RotatingLog
 from shared.cli import main
-from tests.support.system import PixieSystem
+from tests.support.system import PixieSystem, wait_until
 
 
 def _pixie(
@@ -91,3 +91,23 @@ def test_tail_reads_the_log_files_when_nothing_runs(tmp_path: Path) -> None:
     assert quiet.returncode == 0
     assert "quiet has not printed anything yet." in quiet.stderr
     assert _pixie("tail", "talker", "-n", "0", env=system.env, cwd=tmp_path).returncode == 2
+
+
+def test_status_names_the_web_process_when_only_it_is_down(tmp_path: Path) -> None:
+    system = PixieSystem(tmp_path)
+    system.start("store", "launcher")
+
+    def both_answer() -> subprocess.CompletedProcess[str] | None:
+        answer = _pixie("status", env=system.env, cwd=tmp_path)
+        return answer if answer.stdout.count(" ok") == 2 else None
+
+    try:
+        result = wait_until(both_answer, timeout=20, what="the store and the launcher to answer")
+    finally:
+        system.stop()
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"web       not answering at http://127.0.0.1:{system.port}",
+        "store     ok",
+        "launcher  ok",
+    ]
