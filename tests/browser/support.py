@@ -56,7 +56,7 @@ CHROMIUM_ARGS = (
     "--disable-sync",
     "--disable-dev-shm-usage",
 )
-PAGE_TIMEOUT_MS = 10_000
+PAGE_TIMEOUT_MS = 20_000  # a loaded 2-core machine draws a chart or loads KaTeX slowly
 NAVIGATION_TIMEOUT_MS = 20_000
 VIEWPORT = {"width": 1280, "height": 800}
 

@@ -21,7 +21,7 @@ from shared.timestamps import readable_duration
 from tests.support.launcher import copy_fixture_tool
 from tests.support.system import REPO_ROOT, PixieSystem, running_system, wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]  # the first run builds lorenz's environment
 
 SEED = {"sigma": "10", "rho": "28", "beta": "2.667", "t_end": "40", "steps": "8000"}
 

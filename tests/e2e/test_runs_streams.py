@@ -300,15 +300,23 @@ def test_the_json_api(pixie: PixieSystem) -> None:
 
 
 def test_files_are_registered_while_a_stream_is_still_running(pixie: PixieSystem) -> None:
-    response = pixie.http.post("/tool/stream-tool/run", data={"shape": "keys", "count": "40", "delay": "0.1"})
+    # A stream of a minute, ended by a cancel once the file is seen: the check for new files runs
+    # every 2 s, and a loaded machine must not make the stream end first.
+    response = pixie.http.post(
+        "/tool/stream-tool/run", data={"shape": "keys", "count": "600", "delay": "0.1"}
+    )
     run_id = response.headers["X-Pixie-Run-Id"]
 
     def registered_while_running() -> bool:
         run = pixie.get(f"/api/runs/{run_id}").json()
         return run["status"] == "running" and [a["filename"] for a in run["artefacts"]] == ["stream-log.txt"]
 
-    wait_until(registered_while_running, timeout=4, what="the artefact to be registered mid-stream")
-    wait_until(lambda: pixie.get(f"/api/runs/{run_id}").json()["status"] == "ok", timeout=20, what="the end")
+    wait_until(registered_while_running, timeout=30, what="the artefact to be registered mid-stream")
+    assert pixie.http.post(f"/api/runs/{run_id}/cancel").json()["cancelled"] is True
+    wait_until(
+        lambda: pixie.get(f"/api/runs/{run_id}").json()["status"] == "cancelled", timeout=20, what="the end"
+    )
+    assert [a["filename"] for a in pixie.get(f"/api/runs/{run_id}").json()["artefacts"]] == ["stream-log.txt"]
 
 
 def test_a_subscriber_going_away_cancels_the_run(pixie: PixieSystem) -> None:
