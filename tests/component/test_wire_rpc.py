@@ -105,7 +105,7 @@ async def test_slow_handler_times_out_at_the_deadline(server: RpcServer, client:
         await client.call("delayed", {"ms": 2000}, timeout=0.2)
     assert caught.value.code is ErrorCode.TIMEOUT
     assert caught.value.message == "store did not answer 'delayed' within 0.2 s"
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 1.5  # well before the handler's 2 s, even on a loaded machine
 
 
 async def test_absent_peer_is_unavailable_promptly(client: RpcClient) -> None:
@@ -114,7 +114,7 @@ async def test_absent_peer_is_unavailable_promptly(client: RpcClient) -> None:
         await client.call("echo", timeout=5.0)
     assert caught.value.code is ErrorCode.UNAVAILABLE
     assert caught.value.message == "store is not running"
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.5  # well before the 5 s timeout, even on a loaded machine
 
 
 async def test_client_connects_to_a_server_started_later(
