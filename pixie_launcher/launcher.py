@@ -248,8 +248,11 @@ class Launcher:
         for tool_id in pool.evictions(members, self.settings.warm_keep_max):
             stop = self.supervisors[tool_id].stop(reason="the warm pool was over its cap")
             self._in_background(stop, f"evict-{tool_id}")
+        # Silence is measured on the monotonic clock: a wall-clock step (NTP, a resumed laptop)
+        # must not make a live web process look gone and cost it its runs.
+        quiet_since = time.monotonic() - HOLDER_TIMEOUT
         for holder, seen in list(self.holders_seen.items()):
-            if now - seen > HOLDER_TIMEOUT:
+            if seen < quiet_since:
                 del self.holders_seen[holder]
                 reclaimed = sum(s.leases.reclaim(holder) for s in self.supervisors.values())
                 if reclaimed:
@@ -257,7 +260,7 @@ class Launcher:
         self._publish_pool()
 
     def seen(self, holder: str) -> None:
-        self.holders_seen[holder] = time.time()
+        self.holders_seen[holder] = time.monotonic()
 
     # -- publication -----------------------------------------------------------------------------
 
