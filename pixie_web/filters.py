@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -10,6 +11,7 @@ from quart import Quart
 
 from pixie_web.outputs.numbers import human_size
 from shared.timestamps import readable_duration
+from shared.toolspec import ToolSpec
 
 SUMMARY_LENGTH = 80
 
@@ -51,12 +53,17 @@ def _short(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def input_summary(inputs: Any) -> str:
-    """``sigma: 10, rho: 28, …`` cut to a line, for the run history."""
+def input_summary(inputs: Any, spec: ToolSpec | None = None, *, cut: bool = True) -> str:
+    """``sigma: 10, rho: 28, …`` cut to a line, for the run history. Given the tool's ``spec``,
+    the inputs set away from their defaults come first: runs told apart by what changed."""
     if not isinstance(inputs, dict) or not inputs:
         return ""
-    text = ", ".join(f"{key}: {_short(value)}" for key, value in inputs.items())
-    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
+    items = list(inputs.items())
+    if spec is not None:
+        defaults = {item.key: item.default for item in spec.inputs}
+        items.sort(key=lambda pair: pair[0] in defaults and pair[1] == defaults[pair[0]])  # stable
+    text = ", ".join(f"{key}: {_short(value)}" for key, value in items)
+    return text if not cut or len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
 
 
 # The launcher names the file with the tool's folder ("my-tool/tool.json: ..."), the parser without.
@@ -79,6 +86,7 @@ FILTERS = {
     "duration": readable_duration,
     "failure_title": failure_title,
     "input_summary": input_summary,
+    "input_summary_full": functools.partial(input_summary, cut=False),
     "spec_error_parts": spec_error_parts,
     "size": human_size,  # as a run's file cards say it ("4.5 KB"), not Jinja's decimal kB
 }

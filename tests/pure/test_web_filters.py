@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from pixie_web.filters import failure_title, input_summary, run_status_text, spec_error_parts
+from shared.toolspec import parse_tool_json
 
 
 @pytest.mark.parametrize(
@@ -54,3 +56,24 @@ def test_words() -> None:
 )
 def test_spec_error_parts(line: str, field: str, message: str) -> None:
     assert spec_error_parts(line) == {"field": field, "message": message}
+
+
+def test_input_summary_puts_inputs_changed_from_their_defaults_first() -> None:
+    parsed = parse_tool_json(
+        json.dumps(
+            {
+                "id": "t", "name": "T", "outputs": [],
+                "inputs": [
+                    {"key": "principal", "type": "number", "label": "P", "default": 1000},
+                    {"key": "years", "type": "number", "label": "Y", "default": 10},
+                    {"key": "rate", "type": "number", "label": "R", "default": 5},
+                ],
+            }
+        )
+    )  # fmt: skip
+    assert parsed.spec is not None
+    inputs = {"principal": 1000.0, "years": 20, "rate": 5, "note": "x"}
+    assert input_summary(inputs, parsed.spec) == "years: 20, note: x, principal: 1000.0, rate: 5"
+    long = {"principal": 1000, "years": 10, "rate": 5, "note": "y" * 100}
+    assert input_summary(long, parsed.spec).startswith("note: yyy")
+    assert input_summary(long, parsed.spec, cut=False).endswith("rate: 5")
