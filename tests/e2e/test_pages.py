@@ -137,6 +137,11 @@ def test_favourites_come_first_and_archived_tools_leave_the_sidebar(pixie: Pixie
     settings = pixie.get("/settings").text
     assert 'href="/tool/alpha"' in settings[settings.index('id="archived"') :]
     assert "Bring back" in pixie.get("/tool/alpha/settings").text
+    pixie.http.post("/tool/beta/archive", data={"value": "1"})
+    page = pixie.get("/").text  # every tool archived: said so, not "No tools yet"
+    assert "Every tool is archived: bring one back from" in page
+    assert "No tools yet." not in page
+    pixie.http.post("/tool/beta/archive", data={"value": "0"})
     pixie.http.post("/tool/alpha/archive", data={"value": "0"})
     assert 'data-tool-id="alpha"' in pixie.get("/").text
     assert pixie.http.post("/tool/nope/favourite", data={"value": "1"}).status_code == 404
