@@ -24,6 +24,9 @@ FailureKind = Literal[
     "bad_response",
 ]
 RUNTIME_GRACE = 5.0  # a run may outlive max_runtime_seconds by this much before it is stuck
+# The launcher expires a run's lease at its limit and stops the tool; the web process waits this
+# much longer for the answer, so that stop is normally what ends the call, then answers at once.
+ANSWER_MARGIN = 0.5
 
 
 @dataclass

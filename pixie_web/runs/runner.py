@@ -25,6 +25,7 @@ import httpx
 from pixie_web.peers import Peers
 from pixie_web.runs.keeping import Keeper
 from pixie_web.runs.outcome import (
+    ANSWER_MARGIN,
     CANCEL_STOP,
     OVERRUN_STOP,
     ActiveRun,
@@ -183,7 +184,9 @@ class Runner:
         headers = [("Content-Type", "application/json"), *request_headers(run_id, folder).items()]
         body = jsonio.dumps(request_body(run_id, inputs, folder))
         try:
-            response = await self.calls.post(lease["port"], "/run", body, headers, timeout=limit + 2.0)
+            response = await self.calls.post(
+                lease["port"], "/run", body, headers, timeout=limit + ANSWER_MARGIN
+            )
         except httpx.TransportError as exc:  # timeouts included
             problem = exc
         except BaseException:
@@ -205,8 +208,8 @@ class Runner:
         # The launcher expires a lease at the same limit and stops the tool: a stuck run.
         expired = await self.release(tool_id, lease["lease_id"])
         if expired or isinstance(problem, httpx.TimeoutException):
-            if not expired:
-                await self.stop_tool(tool_id, OVERRUN_STOP)
+            if not expired:  # stopping takes up to its grace: the person is told now
+                self.adopt(asyncio.create_task(self.stop_tool(tool_id, OVERRUN_STOP)))
             return None, timeout_failure(limit)
         if active.cancel_requested:
             return None, None

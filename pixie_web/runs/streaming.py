@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from pixie_web.runs.outcome import (
+    ANSWER_MARGIN,
     OVERRUN_STOP,
     ActiveRun,
     Failure,
@@ -184,8 +185,10 @@ class StreamRun:
         failure: Failure | None = None
         streams = is_streaming(self.spec)
         try:
-            async with asyncio.timeout(limit + 2.0):
-                failure = await self._kick_off(port, folder, KICKOFF_TIMEOUT if streams else limit + 2.0)
+            async with asyncio.timeout(limit + ANSWER_MARGIN):
+                failure = await self._kick_off(
+                    port, folder, KICKOFF_TIMEOUT if streams else limit + ANSWER_MARGIN
+                )
                 if failure is None and streams:
                     failure = await self._follow_tool(port, folder, registered)
                 elif failure is None:
@@ -200,7 +203,7 @@ class StreamRun:
         if expired:
             failure = timeout_failure(limit)
         elif failure is not None and failure.kind == "timeout":
-            await runner.stop_tool(self.tool_id, OVERRUN_STOP)
+            runner.adopt(asyncio.create_task(runner.stop_tool(self.tool_id, OVERRUN_STOP)))
         return failure
 
     async def _kick_off(self, port: int, folder: Path, timeout: float) -> Failure | None:
