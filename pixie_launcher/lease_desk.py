@@ -18,8 +18,7 @@ from typing import Any, Protocol
 
 from pixie_launcher import states as sm
 from pixie_launcher.leases import LeaseQueue
-
-LEASE_GRACE = 5.0  # a lease may outlive max_runtime_seconds by this much before the run is stuck
+from shared.toolcall import RUN_GRACE
 
 
 class Tenant(Protocol):
@@ -61,7 +60,7 @@ class LeaseDesk:
         exclusive: bool,
         on_idle: Callable[[], None],
         clock: Callable[[], float] = time.time,
-        grace: float = LEASE_GRACE,
+        grace: float = RUN_GRACE,
     ) -> None:
         self._tenant = tenant
         self._grace = grace

@@ -13,6 +13,9 @@ from typing import Any
 from shared.toolspec import ToolSpec
 
 RESERVED_BODY_KEYS = frozenset({"run_id", "inputs", "_pixie"})
+RUN_GRACE = 5.0
+"""Seconds a call to ``/run`` may outlive ``max_runtime_seconds`` before it counts as stuck: one
+number for the launcher's leases, the web process's calls and the validator's."""
 
 
 def request_body(run_id: str, inputs: Mapping[str, Any], run_folder: Path) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from pixie_launcher.validation.tolerance import (
     resolve_tolerance,
     spec_errors,
 )
+from shared.toolcall import RUN_GRACE
 from shared.toolspec import ToolSpec
 
 FIELDS = (
@@ -209,7 +210,9 @@ def select_fixtures(
 def fixture_timeout(fixture: Fixture, spec: ToolSpec, remaining: float) -> float:
     """Seconds one fixture may take: its own override, the tool's, or max runtime + 5 s, within budget."""
     wanted = (
-        fixture.validator_timeout_override or spec.validator_timeout_override or spec.max_runtime_seconds + 5
+        fixture.validator_timeout_override
+        or spec.validator_timeout_override
+        or spec.max_runtime_seconds + RUN_GRACE
     )
     return max(0.1, min(float(wanted), remaining))
 

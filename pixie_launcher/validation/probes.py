@@ -20,7 +20,7 @@ import httpx
 
 from pixie_launcher.validation.report import Check, failed, passed, skipped, warned
 from shared import jsonio
-from shared.toolcall import request_body, request_headers, unwrap_outputs
+from shared.toolcall import RUN_GRACE, request_body, request_headers, unwrap_outputs
 from shared.toolspec import ToolSpec
 from shared.toolspec.drift import schema_drift
 from shared.toolstream.events import apply_update, is_streaming, normalise_event
@@ -28,7 +28,6 @@ from shared.toolstream.sse import SSEParser
 
 SCHEMA_TIMEOUT = 5.0
 FIRST_EVENT_WITHIN = 10.0
-RUN_GRACE = 5.0  # beyond max_runtime_seconds, as the original allowed
 BODY_SHOWN = 2000
 
 

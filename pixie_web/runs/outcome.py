@@ -9,6 +9,7 @@ from typing import Any, Literal, Protocol
 
 from pixie_web.runs.tool_errors import describe_tool_error, exception_headline
 from shared import jsonio
+from shared.toolcall import RUN_GRACE
 from shared.toolspec import ToolSpec
 from shared.wire import ErrorCode, WireError
 
@@ -23,7 +24,6 @@ FailureKind = Literal[
     "artefacts",
     "bad_response",
 ]
-RUNTIME_GRACE = 5.0  # a run may outlive max_runtime_seconds by this much before it is stuck
 # The launcher expires a run's lease at its limit and stops the tool; the web process waits this
 # much longer for the answer, so that stop is normally what ends the call, then answers at once.
 ANSWER_MARGIN = 0.5
@@ -74,15 +74,15 @@ def run_limit(spec: ToolSpec, lease: Mapping[str, Any]) -> float:
     given = lease.get("expires_in")
     if isinstance(given, int | float) and not isinstance(given, bool) and given > 0:
         return float(given)
-    return float(spec.max_runtime_seconds + RUNTIME_GRACE)
+    return float(spec.max_runtime_seconds + RUN_GRACE)
 
 
 def timeout_failure(limit: float) -> Failure:
     """``limit`` is ``run_limit``'s answer: the run's maximum plus the grace."""
     return Failure(
         "timeout",
-        f"The tool did not answer within its limit of {limit - RUNTIME_GRACE:g} s "
-        f"(max_runtime_seconds, from tool.json or the tool's settings) plus {RUNTIME_GRACE:g} s, "
+        f"The tool did not answer within its limit of {limit - RUN_GRACE:g} s "
+        f"(max_runtime_seconds, from tool.json or the tool's settings) plus {RUN_GRACE:g} s, "
         "so Pixie stopped it.",
     )
 
