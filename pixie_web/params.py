@@ -20,6 +20,24 @@ def whole_number(raw: str | None, high: int = ROW_ID_MAX) -> int | None:
     return value if value <= high else None
 
 
+_FLAG_WORDS = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "on": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "off": False,
+}
+
+
+def flag(raw: str) -> bool | None:
+    """A yes/no query parameter (``true``/``false``, ``1``/``0``, ``yes``/``no``, ``on``/``off``,
+    in any case) as a bool, or None when it is none of these: every route reads them alike."""
+    return _FLAG_WORDS.get(raw.strip().lower())
+
+
 class RowIdConverter(IntegerConverter):
     """``<id:name>`` in a route: a row id in ASCII digits ("²" matches no route). An id beyond
     SQLite's integers names no row: 404 (a converter that refused it instead would let the

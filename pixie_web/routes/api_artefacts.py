@@ -23,7 +23,7 @@ from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
 from pixie_web.json_body import BodyProblem, request_json
-from pixie_web.params import whole_number
+from pixie_web.params import flag, whole_number
 from pixie_web.peers import STORE
 from pixie_web.runs.artefacts import safe_path
 from pixie_web.thumbs import can_thumbnail, make_thumbnail, placeholder_svg, thumb_path
@@ -76,13 +76,13 @@ def list_args(query: Any) -> dict[str, Any]:
         if value:  # an empty value (a cleared form field) means no filter
             args[name] = value
     for name in BOOL_PARAMS:
-        value = query.get(name, "").strip().lower()
-        if value in ("true", "1"):
-            args[name] = True
-        elif value in ("false", "0"):
-            args[name] = False
-        elif value:
+        value = query.get(name, "").strip()
+        if not value:
+            continue
+        chosen = flag(value)
+        if chosen is None:
             raise BadInput(name, f"parameter {name!r} must be true or false, got {query[name]!r}")
+        args[name] = chosen
     for name, (low, high) in INT_PARAMS.items():
         value = query.get(name, "").strip()
         if not value:
@@ -240,11 +240,14 @@ async def _live_file(artefact_id: int) -> tuple[dict[str, Any], Any]:
 @blueprint.get("/api/artefacts/<id:artefact_id>/file")
 @requires(STORE)
 async def artefact_file(artefact_id: int) -> Response:
+    download = flag(request.args.get("download") or "no")
+    if download is None:
+        message = f"parameter 'download' must be true or false, got {request.args['download']!r}"
+        return api_error(400, "BAD_REQUEST", message)
     item, path = await _live_file(artefact_id)
     if isinstance(path, Response):
         return path
     response = await send_file(path, mimetype=item["mime"], conditional=True)
-    download = request.args.get("download") in ("1", "true")
     response.headers["Content-Disposition"] = _disposition(
         "attachment" if download else "inline", item["filename"]
     )

@@ -18,7 +18,7 @@ from pixie_web.errors import api_error
 from pixie_web.json_body import BodyProblem, boolean_value, json_object, wire_problem
 from pixie_web.library_filters import TAG_PATTERN
 from pixie_web.organisation import Organisation
-from pixie_web.params import whole_number
+from pixie_web.params import flag, whole_number
 from pixie_web.peers import LAUNCHER, STORE
 from shared.wire import WireError
 
@@ -27,7 +27,6 @@ blueprint.register_error_handler(WireError, wire_problem)
 
 # What each organisation route sets, as the flag name the store and ``Shell`` use.
 FLAG_OF_ROUTE = {"favourite": "favourite", "pin": "pinned_warm", "archive": "archived"}
-TRUE_WORDS = {"true": True, "1": True, "false": False, "0": False}
 
 
 def organisation_json(
@@ -62,10 +61,10 @@ class Filters:
         self.archived: bool | None = None
         raw_archived = args.get("archived")
         if raw_archived is not None:
-            if raw_archived.lower() not in TRUE_WORDS:
+            self.archived = flag(raw_archived)
+            if self.archived is None:
                 message = f"parameter 'archived' must be true or false, got {raw_archived!r}"
                 raise BodyProblem(message, "archived")
-            self.archived = TRUE_WORDS[raw_archived.lower()]
         raw_workspace = args.get("workspace")
         if raw_workspace is not None:
             workspace_id = whole_number(raw_workspace)

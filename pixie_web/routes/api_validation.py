@@ -13,14 +13,13 @@ from quart import Blueprint, Response, jsonify, request
 from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
+from pixie_web.params import flag
 from pixie_web.peers import LAUNCHER, STORE
 from shared.wire import ErrorCode, WireError
 
 blueprint = Blueprint("api_validation", __name__)
 
 VALIDATE_TIMEOUT = 1800.0  # building an environment, starting the tool and every fixture
-TRUE = ("1", "true", "yes", "on")
-FALSE = ("0", "false", "no", "off")
 HISTORY_MAX = 50
 
 
@@ -28,11 +27,10 @@ def _flag(name: str, default: bool) -> bool:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if raw.lower() in TRUE:
-        return True
-    if raw.lower() in FALSE:
-        return False
-    raise WireError(ErrorCode.BAD_REQUEST, f"?{name} must be 1 or 0 (true or false), got {raw!r}")
+    value = flag(raw)
+    if value is None:
+        raise WireError(ErrorCode.BAD_REQUEST, f"?{name} must be 1 or 0 (true or false), got {raw!r}")
+    return value
 
 
 def _known_tool(tool_id: str) -> str:

@@ -345,8 +345,13 @@ def test_artefacts_are_registered_with_their_hash_and_served_back(pixie: PixieSy
     assert served.content == b"a,b\n1,2\n"
     assert served.headers["content-type"].startswith("text/csv")
     assert "sandbox" in served.headers["content-security-policy"]
-    download = pixie.get(table["file_url"] + "?download=1")
-    assert download.headers["content-disposition"].startswith('attachment; filename="table.csv"')
+    for word in ("1", "yes", "TRUE"):  # yes/no words read as on every other route
+        download = pixie.get(table["file_url"] + f"?download={word}")
+        assert download.headers["content-disposition"].startswith('attachment; filename="table.csv"')
+    assert pixie.get(table["file_url"] + "?download=no").headers["content-disposition"].startswith("inline")
+    refused = pixie.get(table["file_url"] + "?download=maybe")
+    assert refused.status_code == 400
+    assert "parameter 'download' must be true or false" in refused.json()["error"]["message"]
     assert pixie.get("/api/artefacts/999999/file").status_code == 404
 
 

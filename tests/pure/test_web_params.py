@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pixie_web.params import ROW_ID_MAX, whole_number
+from pixie_web.params import ROW_ID_MAX, flag, whole_number
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,15 @@ from pixie_web.params import ROW_ID_MAX, whole_number
 )
 def test_whole_number(raw: str | None, high: int, number: int | None) -> None:
     assert whole_number(raw, high) == number
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("true", True), ("1", True), ("yes", True), ("On", True), (" TRUE ", True),
+        ("false", False), ("0", False), ("no", False), ("OFF", False),
+        ("", None), ("maybe", None), ("2", None), ("tru", None),
+    ],
+)  # fmt: skip
+def test_a_yes_no_parameter_reads_alike_on_every_route(raw: str, value: bool | None) -> None:
+    assert flag(raw) is value
