@@ -34,6 +34,16 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def not_running_words(settings: Settings) -> str:
+    """Why a command found no launcher: Pixie is not running, or only its launcher is not (its
+    web process still answers), which calls for a different remedy."""
+    try:
+        httpx.get(f"{settings.base_url}/api/healthz", timeout=1.0, trust_env=False)
+    except httpx.HTTPError:
+        return "Pixie is not running"
+    return "Pixie's launcher is not running (its web process is)"
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     settings = settings_or_exit()
     url = f"{settings.base_url}/api/healthz"

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from shared.cli.launcher import running_launcher
-from shared.cli.system import settings_or_exit
+from shared.cli.system import not_running_words, settings_or_exit
 from shared.config import Settings
 from shared.wire import ErrorCode, WireError
 from shared.wire.keys import RUNTIME_KEY_PREFIX, TOOL_KEY_PREFIX, VALIDATION_KEY_PREFIX
@@ -56,7 +56,8 @@ def cmd_tools(args: argparse.Namespace) -> int:
     settings = settings_or_exit()
     rows, live = asyncio.run(_rows(settings))
     if not live:
-        print(f"Pixie is not running: tools found in {settings.tools_dir} (states and verdicts unknown).")
+        words = not_running_words(settings)
+        print(f"{words}: tools found in {settings.tools_dir} (states and verdicts unknown).")
     if not rows:
         print(f"No tools in {settings.tools_dir}. Create one with `pixie new <tool_id>`.")
         return 0

@@ -17,7 +17,7 @@ from typing import Any
 
 from shared.cli.launcher import Launcher, running_launcher
 from shared.cli.render import print_report, progress_line, summary_of
-from shared.cli.system import settings_or_exit
+from shared.cli.system import not_running_words, settings_or_exit
 from shared.config import Settings
 from shared.wire import ErrorCode, WireError
 
@@ -120,7 +120,8 @@ async def _run(args: argparse.Namespace) -> int:
 
 def _say_when_not_running(launcher: Launcher | None, args: argparse.Namespace) -> None:
     if launcher is None and not args.json:
-        print("Pixie is not running: validating here; the report will not be saved.", file=sys.stderr)
+        words = not_running_words(settings_or_exit())
+        print(f"{words}: validating here; the report will not be saved.", file=sys.stderr)
 
 
 async def _validate_all(settings: Settings, launcher: Launcher | None, args: argparse.Namespace) -> int:

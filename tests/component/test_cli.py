@@ -111,3 +111,15 @@ def test_status_names_the_web_process_when_only_it_is_down(tmp_path: Path) -> No
         "store     ok",
         "launcher  ok",
     ]
+
+
+def test_tools_says_it_is_the_launcher_that_is_down_when_the_web_answers(tmp_path: Path) -> None:
+    system = PixieSystem(tmp_path)
+    system.start("store", "web")
+    try:
+        wait_until(lambda: system.healthz().status_code == 503, timeout=20, what="the web to answer")
+        result = _pixie("tools", env=system.env, cwd=tmp_path)
+    finally:
+        system.stop()
+    assert result.returncode == 0
+    assert result.stdout.startswith("Pixie's launcher is not running (its web process is): tools found in")
