@@ -7,6 +7,7 @@ while only the store restarted, and its result must not be lost.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import uuid
 from typing import Any
@@ -19,6 +20,8 @@ from shared.timestamps import duration_ms
 from shared.wire import Args, bad_request, conflict, not_found
 
 OPS = OpTable()
+log = logging.getLogger(__name__)
+DAMAGED_NOTE = "Part of this run's record ({parts}) could not be read: the database file is damaged."
 
 ENDED = ("ok", "error", "timeout", "cancelled", "interrupted")
 STATUSES = ("running", *ENDED)
@@ -39,8 +42,27 @@ BRIEF_COLUMNS = (
 )
 
 
+def _decoded(row: sqlite3.Row, columns: tuple[str, ...]) -> tuple[dict[str, Any], str | None]:
+    """The JSON columns of a run's row, and a note naming any that cannot be read: one damaged
+    record must not take its tool's whole history (or the dashboard) down with it."""
+    values: dict[str, Any] = {}
+    damaged = []
+    for column in columns:
+        try:
+            values[column] = from_json(row[column])
+        except (ValueError, UnicodeError):
+            log.error("run %s: its %s cannot be read from the database", row["id"], column)
+            values[column] = {} if column == "inputs_json" else None
+            damaged.append(column.removesuffix("_json"))
+    if not damaged:
+        return values, row["error"]
+    note = DAMAGED_NOTE.format(parts=", ".join(damaged))
+    return values, f"{row['error']} {note}" if row["error"] else note
+
+
 def brief_run_dict(row: sqlite3.Row) -> dict[str, Any]:
     """A run for lists: no outputs and no stderr, which can be megabytes per run."""
+    values, error = _decoded(row, ("inputs_json",))
     return {
         "id": row["id"],
         "tool_id": row["tool_id"],
@@ -48,14 +70,15 @@ def brief_run_dict(row: sqlite3.Row) -> dict[str, Any]:
         "started_at": row["started_at"],
         "finished_at": row["finished_at"],
         "duration_ms": row["duration_ms"],
-        "inputs": from_json(row["inputs_json"]),
-        "error": row["error"],
+        "inputs": values["inputs_json"],
+        "error": error,
         "starred": bool(row["starred"]),
         "label": row["label"],
     }
 
 
 def run_dict(row: sqlite3.Row) -> dict[str, Any]:
+    values, error = _decoded(row, ("inputs_json", "outputs_json"))
     return {
         "id": row["id"],
         "tool_id": row["tool_id"],
@@ -63,9 +86,9 @@ def run_dict(row: sqlite3.Row) -> dict[str, Any]:
         "started_at": row["started_at"],
         "finished_at": row["finished_at"],
         "duration_ms": row["duration_ms"],
-        "inputs": from_json(row["inputs_json"]),
-        "outputs": from_json(row["outputs_json"]),
-        "error": row["error"],
+        "inputs": values["inputs_json"],
+        "outputs": values["outputs_json"],
+        "error": error,
         "stderr_tail": row["stderr_tail"],
         "starred": bool(row["starred"]),
         "label": row["label"],

@@ -575,3 +575,23 @@ async def test_unknown_jobs_and_interrupting_those_left_running(store: StoreHarn
     assert await store.call("jobs.interrupt_running") == {"interrupted": 1}
     assert (await store.call("jobs.get", {"job_id": left["id"]}))["state"] == "interrupted"
     assert (await store.call("jobs.get", {"job_id": ended["id"]}))["state"] == "done"
+
+
+async def test_a_run_whose_record_is_damaged_is_listed_and_read_with_a_note(store: StoreHarness) -> None:
+    """A damaged database page garbles one run's JSON: its tool's history and the run itself
+    still load, the run saying which part could not be read, instead of a 500 for all."""
+    await store.call("runs.create", {"tool_id": "t", "inputs": {"x": 1}, "run_id": "good"})
+    await store.call("runs.create", {"tool_id": "t", "inputs": {"x": 2}, "run_id": "hurt"})
+    await store.call("runs.finish", {"run_id": "hurt", "status": "ok", "outputs": {"y": 1}})
+    async with store.db.write() as tx:
+        await tx.run("UPDATE runs SET inputs_json = '{\"x\": 2', outputs_json = 'garbage' WHERE id = 'hurt'")
+    listed = await store.call("runs.list", {"tool_id": "t", "brief": True})
+    hurt = next(run for run in listed["items"] if run["id"] == "hurt")
+    assert hurt["inputs"] == {}
+    assert (
+        hurt["error"] == "Part of this run's record (inputs) could not be read: the database file is damaged."
+    )
+    record = await store.call("runs.get", {"run_id": "hurt"})
+    assert (record["inputs"], record["outputs"]) == ({}, None)
+    assert "(inputs, outputs) could not be read" in record["error"]
+    assert (await store.call("runs.get", {"run_id": "good"}))["inputs"] == {"x": 1}
