@@ -34,6 +34,7 @@ FAILURE_TITLES = {
     "unavailable": "Pixie is not fully running",
     "artefacts": "The run left too many files",
     "bad_response": "The tool's answer was not understood",
+    "interrupted": "Pixie stopped during the run",
 }
 
 

@@ -56,7 +56,7 @@ async def serve_web(ctx: ServiceContext) -> None:
         trust_env=False, limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)
     )
     tool_calls = LoopbackTransport()
-    runner = Runner(ctx.settings, peers, tools_http, tool_calls)
+    runner = Runner(ctx.settings, peers, tools_http, tool_calls, ctx.stopping)
     orphans = asyncio.create_task(runner.records.close_orphaned(), name="orphaned-runs")
     app = create_app(ctx.settings, peers, runner, ctx.stopping)
     retention = asyncio.create_task(sweep_forever(ctx.settings, peers, ctx.stopping), name="retention")

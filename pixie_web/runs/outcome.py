@@ -23,10 +23,13 @@ FailureKind = Literal[
     "unavailable",
     "artefacts",
     "bad_response",
+    "interrupted",
 ]
 # The launcher expires a run's lease at its limit and stops the tool; the web process waits this
 # much longer for the answer, so that stop is normally what ends the call, then answers at once.
 ANSWER_MARGIN = 0.5
+# What a run still in flight when Pixie stops is told, and what its record says.
+SHUTDOWN_NOTE = "Pixie stopped while this run was going, so the tool's answer was not waited for."
 
 
 @dataclass
@@ -59,13 +62,16 @@ class ActiveRun:
     port: int | None = None
     answer: bytes | None = None  # the body of the tool's 200 answer
     cancel_requested: bool = False
+    interrupted: bool = False  # Pixie began stopping before the run ended
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def status_of(failure: Failure | None) -> str:
     if failure is None:
         return "ok"
-    return {"timeout": "timeout", "cancelled": "cancelled"}.get(failure.kind, "error")
+    return {"timeout": "timeout", "cancelled": "cancelled", "interrupted": "interrupted"}.get(
+        failure.kind, "error"
+    )
 
 
 def run_limit(spec: ToolSpec, lease: Mapping[str, Any]) -> float:

@@ -21,6 +21,7 @@ from typing import Any
 
 from pixie_web.after_answer import after_answer
 from pixie_web.peers import Peers
+from pixie_web.runs.outcome import SHUTDOWN_NOTE
 from pixie_web.runs.secrets import ToolSecrets
 from shared.timestamps import instant_from_epoch
 from shared.toolspec import ToolSpec
@@ -158,8 +159,10 @@ class Records:
 
     async def interrupt(self, run_ids: list[str]) -> None:
         """At shutdown: runs still in flight are recorded as interrupted (best effort, quickly)."""
-        note = "Pixie stopped while this run was going."
-        for run_id in run_ids:
+
+        async def one(run_id: str) -> None:
             with contextlib.suppress(WireError):
-                args = {"run_id": run_id, "status": "interrupted", "error": note}
+                args = {"run_id": run_id, "status": "interrupted", "error": SHUTDOWN_NOTE}
                 await self.peers.store.call("runs.finish", args, timeout=0.5)
+
+        await asyncio.gather(*(one(run_id) for run_id in run_ids))

@@ -28,6 +28,7 @@ from pixie_web.runs.outcome import (
     ANSWER_MARGIN,
     CANCEL_STOP,
     OVERRUN_STOP,
+    SHUTDOWN_NOTE,
     ActiveRun,
     Failure,
     RunResult,
@@ -60,8 +61,10 @@ class Runner:
         peers: Peers,
         http: httpx.AsyncClient,
         calls: LoopbackTransport | None = None,
+        stopping: asyncio.Event | None = None,
     ) -> None:
         self.settings = settings
+        self.stopping = stopping or asyncio.Event()  # set when Pixie is stopping
         self.peers = peers
         self.http = http  # streams, cancels and the rest
         # POST /run, the hot path, goes straight to the lean loopback client: httpx's layers and
@@ -89,9 +92,33 @@ class Runner:
         """Run the tool; ``run_id`` is the page's proposed id (see ``records.open``)."""
         if run_id is None or run_id in self.active:
             run_id = uuid.uuid4().hex
+        started = time.time()
         task = asyncio.create_task(self._execute(tool, spec, inputs, run_id), name=f"run-{run_id}")
         self.adopt(task)
-        return await asyncio.shield(task)
+        stopping = asyncio.ensure_future(self.stopping.wait())
+        try:
+            # As asyncio.shield would: a caller that goes away (a closed tab) leaves the run going.
+            await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if task.done():
+            return task.result()
+        # Pixie is stopping: the person is told now, not when the server's grace runs out with an
+        # empty error. The run's record says so too, whether the tool answers in the meantime or
+        # the run is still going when ``close`` cancels it.
+        active = self.active.get(run_id)
+        if active is not None:
+            active.interrupted = True
+        duration = int((time.time() - started) * 1000)
+        return RunResult(
+            run_id,
+            str(tool["id"]),
+            "interrupted",
+            None,
+            Failure("interrupted", SHUTDOWN_NOTE),
+            started,
+            duration,
+        )
 
     async def _execute(
         self, tool: Mapping[str, Any], spec: ToolSpec, inputs: Mapping[str, Any], run_id: str
@@ -124,6 +151,8 @@ class Runner:
             self.active.pop(run_id, None)
         if active.cancel_requested:
             outputs, failure = None, Failure("cancelled", "The run was cancelled.")
+        elif active.interrupted:
+            outputs, failure = None, Failure("interrupted", SHUTDOWN_NOTE)
         if secrets:
             if outputs is not None and (active.answer is None or secrets.found_in(active.answer)):
                 outputs, active.answer = secrets.scrub(outputs), None
@@ -301,7 +330,8 @@ class Runner:
 
     async def close(self) -> None:
         """At shutdown: stop waiting on runs, and record those still in flight as interrupted."""
+        in_flight = list(self.active)  # a cancelled run leaves ``active``: named before cancelling
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
-        await self.records.interrupt(list(self.active))
+        await self.records.interrupt(in_flight)

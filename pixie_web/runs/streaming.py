@@ -140,7 +140,7 @@ class StreamRun:
                 Failure("artefacts", unusable) if unusable else await self._relay(folder, active, registered)
             )
         except asyncio.CancelledError:
-            failure = Failure("cancelled", "Pixie stopped while this run was streaming.")
+            failure = Failure("interrupted", "Pixie stopped while this run was streaming.")
             await self._finish(started, "interrupted", failure, registered)
             raise
         finally:

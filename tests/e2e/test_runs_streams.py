@@ -14,6 +14,7 @@ import pytest
 
 from shared.toolstream.sse import SSEParser, SSEvent
 from tests.support.launcher import copy_fixture_tool
+from tests.support.runs import start_slow_run
 from tests.support.system import PixieSystem, running_system, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -143,38 +144,8 @@ def test_a_stream_for_an_unknown_run_is_a_404_event(pixie: PixieSystem) -> None:
     assert "event: error" in response.text
 
 
-def _start_slow(
-    pixie: PixieSystem, tool_id: str, seconds: int = 20
-) -> tuple[threading.Thread, dict[str, Any]]:
-    holder: dict[str, Any] = {}
-
-    def call() -> None:
-        try:
-            holder["response"] = pixie.http.post(
-                f"/api/tools/{tool_id}/run", json={"inputs": {"mode": "slow", "seconds": seconds}}, timeout=60
-            ).json()
-        except httpx.HTTPError as exc:  # the web process may be killed by the test
-            holder["error"] = exc
-
-    thread = threading.Thread(target=call)
-    thread.start()
-
-    def running_id() -> str | None:
-        items = pixie.get(f"/api/tools/{tool_id}/runs?limit=1").json()["items"]
-        return items[0]["id"] if items and items[0]["status"] == "running" else None
-
-    holder["run_id"] = wait_until(running_id, timeout=20, what=f"a running run of {tool_id}")
-
-    def tool_busy() -> bool:
-        tool = pixie.get("/api/launcher/state").json()["tools"][tool_id]
-        return bool(tool["state"] == "running" and tool["in_flight"] == 1)
-
-    wait_until(tool_busy, timeout=20, what=f"{tool_id} to be working on the run")
-    return thread, holder
-
-
 def test_cancel_with_the_tools_own_cancel(pixie: PixieSystem) -> None:
-    thread, holder = _start_slow(pixie, "slow-tool")
+    thread, holder = start_slow_run(pixie, "slow-tool")
     pid = pixie.get("/api/launcher/state").json()["tools"]["slow-tool"]["pid"]
     started = time.monotonic()
     answer = pixie.http.post(f"/api/runs/{holder['run_id']}/cancel").json()
@@ -188,7 +159,7 @@ def test_cancel_with_the_tools_own_cancel(pixie: PixieSystem) -> None:
 
 
 def test_cancel_of_a_tool_without_cancel_stops_the_tool(pixie: PixieSystem) -> None:
-    thread, holder = _start_slow(pixie, "no-cancel")
+    thread, holder = start_slow_run(pixie, "no-cancel")
     answer = pixie.http.post("/tool/no-cancel/cancel", data={"run_id": holder["run_id"]})
     assert answer.status_code == 200
     assert 'data-cancelled="true"' in answer.text
@@ -200,7 +171,7 @@ def test_cancel_of_a_tool_without_cancel_stops_the_tool(pixie: PixieSystem) -> N
 def test_a_run_ended_by_stopping_the_tool_for_another_runs_cancel_is_told_so(pixie: PixieSystem) -> None:
     """A tool without /cancel is stopped to cancel a run; a second run it was serving ends with
     that reason, not an old error of the tool's or a bare "connection broke"."""
-    thread, holder = _start_slow(pixie, "no-cancel")
+    thread, holder = start_slow_run(pixie, "no-cancel")
     other: dict[str, Any] = {}
 
     def second() -> None:
@@ -366,61 +337,3 @@ def test_a_tool_dying_mid_stream_ends_it_with_an_error(pixie: PixieSystem) -> No
     assert done["status"] == "error"
     assert done["error"]["kind"] == "crash"
     assert pixie.get(f"/api/runs/{done['run_id']}").json()["status"] == "error"
-
-
-def test_open_streams_do_not_hold_up_stopping_the_web_process(tmp_path: Any) -> None:
-    with running_system(tmp_path) as pixie:
-        copy_fixture_tool(
-            pixie.tools_dir, "stream-tool", source="runs-tool", tool_json_file="stream.tool.json"
-        )
-        pixie.wait_healthy()
-        wait_until(lambda: pixie.get("/api/tools").json(), timeout=10, what="the tool")
-        opened = threading.Event()
-
-        def follow() -> None:
-            try:
-                with httpx.stream(
-                    "POST",
-                    f"{pixie.base_url}/api/tools/stream-tool/run?stream=1",
-                    json={"inputs": {"count": 10000, "delay": 0.05}},
-                    timeout=30,
-                ) as response:
-                    for _ in response.iter_text():
-                        opened.set()
-            except httpx.HTTPError:
-                pass
-
-        thread = threading.Thread(target=follow, daemon=True)
-        thread.start()
-        assert opened.wait(20)
-        started = time.monotonic()
-        pixie["web"].signal(15)
-        assert pixie["web"].wait(10) == 0
-        assert time.monotonic() - started < 5
-        thread.join(10)
-
-
-def test_a_run_left_by_a_web_process_that_died_becomes_interrupted(tmp_path: Any) -> None:
-    with running_system(tmp_path, env={"PIXIE_DEVELOPER_MODE": "1"}) as pixie:
-        copy_fixture_tool(pixie.tools_dir, "slow-tool", source="runs-tool")
-        pixie.wait_healthy()
-        wait_until(lambda: pixie.get("/api/tools").json(), timeout=10, what="the tool")
-        thread, holder = _start_slow(pixie, "slow-tool", seconds=30)
-        pixie["web"].signal(9)
-        pixie["web"].wait(5)
-        thread.join(10)
-        pixie["web"].start()
-        pixie.wait_healthy()
-        run = wait_until(
-            lambda: (r := pixie.get(f"/api/runs/{holder['run_id']}").json())["status"] != "running" and r,
-            timeout=10,
-            what="the orphaned run to be closed",
-        )
-        assert run["status"] == "interrupted"
-        assert "web process stopped" in run["error"]
-        lease_gone = wait_until(
-            lambda: pixie.get("/api/launcher/state").json()["tools"]["slow-tool"]["in_flight"] == 0,
-            timeout=10,
-            what="the dead web process's lease to be reclaimed",
-        )
-        assert lease_gone
