@@ -19,6 +19,7 @@ from packaging.utils import canonicalize_name
 
 from pixie_launcher.validation.report import Check, failed, passed, skipped, warned
 from shared.toolspec import ParseResult
+from shared.toolspec.defaults import default_problems
 
 REQUIRED_PACKAGES = ("fastapi", "uvicorn")
 """What every tool's environment needs to serve HTTP. pydantic and python-dotenv come with
@@ -115,6 +116,15 @@ def schemas_coherent(result: ParseResult | None) -> Check:
     if result.spec is None:
         return skipped("schemas_coherent", "Skipped because tool_json_parses failed.")
     spec = result.spec
+    unfit = default_problems(spec)
+    if unfit:
+        one = len(unfit) == 1
+        what = "a default that does not fit its input" if one else f"{len(unfit)} defaults that do not fit"
+        return warned(
+            "schemas_coherent",
+            f"tool.json has {what}: the form would open on a value the run refuses, or on another one.",
+            unfit,
+        )
     return passed(
         "schemas_coherent",
         f"{len(spec.inputs)} inputs and {len(spec.outputs)} outputs, unique keys, every reference resolves.",

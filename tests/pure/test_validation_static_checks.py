@@ -204,3 +204,26 @@ def test_the_example_tools_pyprojects_pass() -> None:
     root = Path(__file__).resolve().parents[2] / "tools"
     for folder in ("compound-interest", "lorenz-ode-solver"):
         assert pyproject_ok(read_file(root / folder, "pyproject.toml")).status == "pass"
+
+
+def test_a_default_that_does_not_fit_its_input_is_a_warning_naming_it() -> None:
+    spec = {
+        **GOOD_SPEC,
+        "inputs": [
+            {"key": "n", "type": "number", "label": "N", "min": 0, "max": 5, "default": 10},
+            {
+                "key": "c",
+                "type": "select",
+                "label": "C",
+                "options": [{"value": "a", "label": "A"}],
+                "default": "b",
+            },
+        ],
+    }
+    check = schemas_coherent(parse_tool_json(json.dumps(spec)))
+    assert check.status == "warn"
+    assert "2 defaults that do not fit" in check.message
+    assert check.details == [
+        "inputs[0].default (n): 10 is above its max (5)",
+        'inputs[1].default (c): "b" is none of its options ("a")',
+    ]
