@@ -29,8 +29,9 @@ def _xy(data: Mapping[str, Any]) -> Rows:
 
 
 def _scatter(data: Mapping[str, Any]) -> Rows:
+    axes = data.get("axes") or {}
     rows = ([s["name"], p["x"], p["y"], p.get("label")] for s in data["series"] for p in s["points"])
-    return ["series", "x", "y", "label"], rows
+    return ["series", axes.get("x_label") or "x", axes.get("y_label") or "y", "label"], rows
 
 
 def _pie(data: Mapping[str, Any]) -> Rows:

@@ -292,20 +292,35 @@ def scatter_chart(data: Mapping[str, Any], title: str) -> str:
     series = [
         (s["name"], s["points"][:: max(1, math.ceil(len(s["points"]) / MAX_POINTS))]) for s in data["series"]
     ]
+    axes = data.get("axes") or {}
+    log_y, log_x = bool(axes.get("log_y")), bool(axes.get("log_x"))
+    numeric = all(not isinstance(p["x"], str) for _, pts in series for p in pts)
+    # A log axis cannot show zero or less: such points are left out, as the page leaves them.
+    series = [
+        (name, [p for p in pts if (not log_y or p["y"] > 0) and (not log_x or not numeric or p["x"] > 0)])
+        for name, pts in series
+    ]
     points = [p for _, pts in series for p in pts]
-    ticks, y = y_scale([p["y"] for p in points], include_zero=False, pad=0.05)
-    numeric = all(not isinstance(p["x"], str) for p in points)
-    body = y_axis(ticks, y, None)
+    if log_y:
+        ticks = log_ticks([p["y"] for p in points])
+        y: Scale = LogScale(ticks[0], ticks[-1], HEIGHT - BOTTOM, TOP)
+    else:
+        ticks, y = y_scale([p["y"] for p in points], include_zero=False, pad=0.05)
+    body = y_axis(ticks, y, axes.get("y_label"))
     if numeric:
-        x_ticks = nice_ticks(*_domain([float(p["x"]) for p in points], include_zero=False, pad=0.05))
-        x = Scale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
-        body += _x_numeric(x_ticks, x, None)
+        if log_x:
+            x_ticks = log_ticks([float(p["x"]) for p in points])
+            x: Scale = LogScale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
+        else:
+            x_ticks = nice_ticks(*_domain([float(p["x"]) for p in points], include_zero=False, pad=0.05))
+            x = Scale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
+        body += _x_numeric(x_ticks, x, axes.get("x_label"))
         positions = {id(p): x(float(p["x"])) for p in points}
     else:
         names = list(dict.fromkeys(str(p["x"]) for p in points))
         slot = (WIDTH - RIGHT - LEFT) / max(1, len(names))
         centre = {name: LEFT + slot * (i + 0.5) for i, name in enumerate(names)}
-        body += x_categories(names, centre, None)
+        body += x_categories(names, centre, axes.get("x_label"))
         positions = {id(p): centre[str(p["x"])] for p in points}
     for index, (_, pts) in enumerate(series):
         for p in pts:

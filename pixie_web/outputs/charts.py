@@ -62,8 +62,7 @@ def _x_value(value: object, where: str) -> str | int | float:
 
 
 def xy(spec: OutputSpec, value: Any) -> dict[str, Any]:
-    """Line, area and bar: ``{"series": [{"name", "x", "y"}]}``, plus ``"axes"`` for line and area
-    (``{"x_label", "y_label", "log_x", "log_y"}`` from the spec)."""
+    """Line, area and bar: ``{"series": [{"name", "x", "y"}], "axes": ...}`` (see ``axes``)."""
     what = OUTPUT_NAMES[spec.type]
     chart = need(value, ("series",), what, optional=("x",))
     shared_x = chart.get("x")
@@ -92,16 +91,27 @@ def xy(spec: OutputSpec, value: Any) -> dict[str, Any]:
                 else [number_or_gap(y, f"y value {j + 1} of {where}") for j, y in enumerate(ys)],
             }
         )
-    data: dict[str, Any] = {"series": series}
-    if spec.type in ("chart_line", "chart_area"):
-        params = spec.params
-        data["axes"] = {
-            "x_label": params.get("x_label"),
-            "y_label": params.get("y_label"),
-            "log_x": bool(params.get("log_x")),
-            "log_y": bool(params.get("log_y")),
-        }
-    return data
+    return {"series": series, "axes": axes(spec, chart)}
+
+
+def axes(spec: OutputSpec, chart: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"x_label", "y_label", "log_x", "log_y"}``: from the spec, else the titles the value
+    carries (original tools send ``x_label``/``y_label`` with their data, which it ignored)."""
+    params = spec.params
+
+    def title(name: str) -> str | None:
+        given = params.get(name)
+        if isinstance(given, str) and given:
+            return given
+        carried = chart.get(name)
+        return carried if isinstance(carried, str) and carried else None
+
+    return {
+        "x_label": title("x_label"),
+        "y_label": title("y_label"),
+        "log_x": bool(params.get("log_x")),
+        "log_y": bool(params.get("log_y")),
+    }
 
 
 def _point(item: object, where: str) -> dict[str, Any]:
@@ -140,7 +150,7 @@ def _plain_points(raw: list[Any]) -> bool:
 
 
 def scatter(spec: OutputSpec, value: Any) -> dict[str, Any]:
-    """``{"series": [{"name", "points": [{"x", "y", "label"?, "size"?, "colour"?}]}]}``."""
+    """``{"series": [{"name", "points": [{"x", "y", "label"?, "size"?, "colour"?}]}], "axes": ...}``."""
     what = OUTPUT_NAMES["chart_scatter"]
     chart = need(value, ("series",), what)
     series = []
@@ -158,7 +168,7 @@ def scatter(spec: OutputSpec, value: Any) -> dict[str, Any]:
             raw if _plain_points(raw) else [_point(p, f"point {j + 1} of {where}") for j, p in enumerate(raw)]
         )
         series.append({"name": _name(item, index), "points": points})
-    return {"series": series}
+    return {"series": series, "axes": axes(spec, chart)}
 
 
 def pie(spec: OutputSpec, value: Any) -> dict[str, Any]:

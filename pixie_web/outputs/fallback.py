@@ -61,9 +61,11 @@ def _xy(data: Mapping[str, Any]) -> Tabular:
 
 
 def _scatter(data: Mapping[str, Any]) -> Tabular:
+    axes = data.get("axes") or {}
     rows = ([s["name"], p["x"], p["y"], p.get("label")] for s in data["series"] for p in s["points"])
     total = sum(len(s["points"]) for s in data["series"])
-    return _table(["Series", "x", "y", "Label"], list(itertools.islice(rows, ROW_LIMIT)), total)
+    headers = ["Series", axes.get("x_label") or "x", axes.get("y_label") or "y", "Label"]
+    return _table(headers, list(itertools.islice(rows, ROW_LIMIT)), total)
 
 
 def _pie(data: Mapping[str, Any]) -> Tabular:

@@ -189,6 +189,8 @@ INPUT_TYPES: Mapping[str, TypeSpec] = _types(
 )
 
 _AXES = (_str("x_label"), _str("y_label"), _flag("log_x"), _flag("log_y"))
+# Axis titles on bar and scatter charts are ours: the original took them on line and area only.
+_BAR_AXES = (_str("x_label"), _str("y_label"), _flag("log_y"))
 
 OUTPUT_TYPES: Mapping[str, TypeSpec] = _types(
     (
@@ -215,8 +217,8 @@ OUTPUT_TYPES: Mapping[str, TypeSpec] = _types(
         TypeSpec("gantt"),
         TypeSpec("chart_line", _AXES),
         TypeSpec("chart_area", _AXES),
-        TypeSpec("chart_bar"),
-        TypeSpec("chart_scatter"),
+        TypeSpec("chart_bar", _BAR_AXES),
+        TypeSpec("chart_scatter", _AXES),
         TypeSpec("chart_pie"),
         TypeSpec("chart_histogram"),
         TypeSpec("chart_boxplot"),

@@ -356,6 +356,15 @@ def test_scalars_media_and_file(page: Page) -> None:
     assert Path(info.value.path()).read_bytes() == b"name,amount\nRent,1200\nFood,400\n"
 
 
+def test_axis_titles_are_drawn_from_the_spec_or_the_value(page: Page) -> None:
+    expect_chart(page, "chart_line")
+    expect(surface(page, "chart_line").locator("text.xtitle")).to_have_text("n")  # the spec's x_label
+    expect_chart(page, "chart_scatter")
+    titles = surface(page, "chart_scatter")
+    expect(titles.locator("text.xtitle")).to_have_text("Dose")  # the value's own, as the spec has none
+    expect(titles.locator("text.ytitle")).to_have_text("Response")
+
+
 def test_streamed_points_extend_a_chart(page: Page) -> None:
     expect_chart(page, "chart_line")
     extended = page.evaluate("() => PixieOutputs.extendChart('chart_line', {x: 7, Squares: 49, Primes: 17})")

@@ -146,6 +146,18 @@ def test_svg_scatter_histogram_and_pie() -> None:
     assert svg.render_chart("chart_sankey", {}, "x") is None
 
 
+def test_svg_scatter_has_axis_titles_and_log_axes() -> None:
+    points = [{"x": 1, "y": 0.5}, {"x": 10, "y": 50}, {"x": 100, "y": 0}]  # y = 0 has no place on a log axis
+    data = {
+        "series": [{"name": "s", "points": points}],
+        "axes": {"x_label": "dose", "y_label": "effect", "log_x": True, "log_y": True},
+    }
+    drawn = shapes(svg.render_chart("chart_scatter", data, "S") or "")
+    assert len(drawn.findall(f".//{SVG}circle")) == 2
+    texts = {t.text for t in drawn.iter(f"{SVG}text")}
+    assert {"dose", "effect", "0.1", "1", "10", "100"} <= texts  # a tick a decade
+
+
 def test_svg_handles_empty_and_flat_data() -> None:
     cases: list[tuple[str, dict[str, Any]]] = [
         ("chart_line", {"series": []}),

@@ -278,14 +278,20 @@ GOOD: list[tuple[str, dict[str, Any], Any, Any, list[Any]]] = [
         "chart_bar",
         {},
         {"x": ["a", "b"], "series": [{"name": "s", "y": [1, 2]}]},
-        {"series": [{"name": "s", "x": ["a", "b"], "y": [1, 2]}]},
+        {
+            "series": [{"name": "s", "x": ["a", "b"], "y": [1, 2]}],
+            "axes": {"x_label": None, "y_label": None, "log_x": False, "log_y": False},
+        },
         [{"series": [{"name": "s", "x": ["a", "b"], "y": [1, 2]}]}],
     ),
     (
         "chart_scatter",
         {},
         {"series": [{"name": "s", "points": [{"x": 1, "y": 2}, {"x": 3, "y": 4}]}]},
-        {"series": [{"name": "s", "points": [{"x": 1, "y": 2}, {"x": 3, "y": 4}]}]},
+        {
+            "series": [{"name": "s", "points": [{"x": 1, "y": 2}, {"x": 3, "y": 4}]}],
+            "axes": {"x_label": None, "y_label": None, "log_x": False, "log_y": False},
+        },
         [
             {"series": [{"name": "s", "points": [[1, 2], [3, 4]]}]},
             {"series": [{"name": "s", "x": [1, 3], "y": [2, 4]}]},
@@ -295,7 +301,10 @@ GOOD: list[tuple[str, dict[str, Any], Any, Any, list[Any]]] = [
         "chart_scatter",
         {},
         {"series": [{"name": "s", "points": [{"x": 1, "y": 2, "label": "p", "size": 5, "colour": "red"}]}]},
-        {"series": [{"name": "s", "points": [{"x": 1, "y": 2, "label": "p", "size": 5, "colour": "red"}]}]},
+        {
+            "series": [{"name": "s", "points": [{"x": 1, "y": 2, "label": "p", "size": 5, "colour": "red"}]}],
+            "axes": {"x_label": None, "y_label": None, "log_x": False, "log_y": False},
+        },
         [{"series": [{"name": "s", "points": [{"x": 1, "y": 2, "label": "p", "size": 5, "color": "red"}]}]}],
     ),
     (
@@ -1149,3 +1158,28 @@ def test_a_spilled_value_whose_file_is_gone_says_so_rather_than_blaming_the_valu
     shown = normalise(spec("chart_line"), stored)
     assert shown.state == "problem"
     assert shown.problem == f"This output was kept in a file ({rel_path}) that is no longer on disk."
+
+
+@pytest.mark.parametrize(
+    ("output_type", "value", "params", "titles"),
+    [
+        ("chart_bar", {"x": ["a"], "series": [{"y": [1]}]}, {"y_label": "kg"}, (None, "kg")),
+        ("chart_bar", {"x": ["a"], "series": [{"y": [1]}], "x_label": "item"}, {}, ("item", None)),
+        ("chart_line", {"x": [1], "series": [{"y": [1]}], "x_label": "t", "y_label": "v"}, {}, ("t", "v")),
+        ("chart_scatter", {"series": [{"points": [[1, 2]]}], "x_label": "a", "y_label": "b"}, {}, ("a", "b")),
+        # the spec wins over the value; a title that is not a non-empty string is no title
+        (
+            "chart_scatter",
+            {"series": [{"points": [[1, 2]]}], "x_label": "a"},
+            {"x_label": "spec"},
+            ("spec", None),
+        ),
+        ("chart_area", {"x": [1], "series": [{"y": [1]}], "x_label": 3, "y_label": ""}, {}, (None, None)),
+    ],
+)
+def test_axis_titles_come_from_the_spec_then_the_value(
+    output_type: str, value: dict[str, Any], params: dict[str, Any], titles: tuple[str | None, str | None]
+) -> None:
+    result = shown(output_type, value, **params)
+    assert result.state == "value", result.problem
+    assert (result.data["axes"]["x_label"], result.data["axes"]["y_label"]) == titles

@@ -127,13 +127,13 @@ CASES: list[tuple[str, object, list[tuple[str, str]]]] = [
         ],
     ),
     (
-        "y-label-on-chart-bar",
-        outputs({"key": "bars", "type": "chart_bar", "label": "Bars", "y_label": "count"}),
+        "log-x-on-chart-bar",
+        outputs({"key": "bars", "type": "chart_bar", "label": "Bars", "log_x": True}),
         [
             (
                 "model",
-                'tool.json: outputs[0] (key "bars"): unknown field "y_label" for output type "chart_bar" '
-                '(only "chart_line" and "chart_area" outputs take it)',
+                'tool.json: outputs[0] (key "bars"): unknown field "log_x" for output type "chart_bar" '
+                '(only "chart_line", "chart_area" and "chart_scatter" outputs take it)',
             )
         ],
     ),
@@ -468,7 +468,7 @@ def test_every_error_in_a_file_is_reported_in_document_order() -> None:
             {"key": "n", "type": "number", "label": 5},
         ],
         "outputs": [
-            {"key": "out", "type": "chart_bar", "label": "Bars", "x_label": "x"},
+            {"key": "out", "type": "chart_bar", "label": "Bars", "log_x": True},
             {"key": "out", "type": "kv", "label": "KV", "layout": "side"},
         ],
         "max_memory_mb": "1024",
@@ -485,8 +485,8 @@ def test_every_error_in_a_file_is_reported_in_document_order() -> None:
         'tool.json: inputs[2].show_if.key (key "mode"): no other input has the key "nope"',
         'tool.json: inputs[2].options (key "mode"): needs at least one option',
         'tool.json: inputs[3].label (key "n"): must be a string, got 5',
-        'tool.json: outputs[0] (key "out"): unknown field "x_label" for output type "chart_bar" '
-        '(only "chart_line" and "chart_area" outputs take it)',
+        'tool.json: outputs[0] (key "out"): unknown field "log_x" for output type "chart_bar" '
+        '(only "chart_line", "chart_area" and "chart_scatter" outputs take it)',
         'tool.json: outputs[1].layout (key "out"): must be one of "panel", "tab", "inline"; got "side"',
         'tool.json: outputs[1].key (key "out"): duplicate output key "out"; outputs[0] already uses it',
         'tool.json: max_memory_mb: must be an integer, got the string "1024"; '

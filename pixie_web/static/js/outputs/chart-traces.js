@@ -86,7 +86,13 @@
         },
       };
     });
-    return { traces, layout: { showlegend: series.length > 1, xaxis: axis(t), yaxis: axis(t) } };
+    const axes = data.axes || {};
+    const layout = {
+      showlegend: series.length > 1,
+      xaxis: axis(t, axes.x_label, axes.log_x ? { type: "log" } : {}),
+      yaxis: axis(t, axes.y_label, axes.log_y ? { type: "log" } : {}),
+    };
+    return { traces, layout };
   }
 
   function escapeHover(text) {
