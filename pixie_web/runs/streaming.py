@@ -36,6 +36,7 @@ from pixie_web.runs.outcome import (
     ActiveRun,
     Failure,
     RunResult,
+    failed_answer,
     read_response,
     run_limit,
     start_failure,
@@ -86,6 +87,7 @@ class StreamRun:
     lease_pid: int | None = None
     folder: Path = field(default_factory=Path)  # set when the run starts
     _answer: dict[str, Any] = field(default_factory=dict)  # the tool's /run answer
+    _failed: httpx.Response | None = None  # a 5xx answer to /run: the tool failed while running
     _secrets: ToolSecrets = field(default_factory=ToolSecrets)  # read when the run starts
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
@@ -167,8 +169,10 @@ class StreamRun:
         )
         duration = int((time.time() - started) * 1000)
         self.finished_at = time.monotonic()
+        # A run that failed before anything arrived has no outputs, as a run that does not stream.
+        outputs = None if failure is not None and not self.outputs else dict(self.outputs)
         self.result = RunResult(
-            self.run_id, self.tool_id, status, dict(self.outputs), failure, started, duration, registered
+            self.run_id, self.tool_id, status, outputs, failure, started, duration, registered
         )
         self._emit(StreamItem(result=self.result))
 
@@ -199,7 +203,11 @@ class StreamRun:
             if not active.cancel_requested:
                 failure = await runner.crash_failure(self.tool_id, lease.get("pid"), exc)
         finally:
-            expired = await runner.release(self.tool_id, lease["lease_id"])
+            if self._failed is None:
+                expired = await runner.release(self.tool_id, lease["lease_id"])
+            else:  # explained by what the tool printed meanwhile, as a run that does not stream is
+                printed = await runner.release_reading_output(self.tool_id, lease)
+                failure, expired = failed_answer(self._failed, self.spec, printed), False
         if expired:
             failure = timeout_failure(limit)
         elif failure is not None and failure.kind == "timeout":
@@ -217,6 +225,8 @@ class StreamRun:
         )
         body, failure = read_response(response, self.spec)
         if failure is not None:
+            if response.status_code >= 500:
+                self._failed = response
             return failure
         self._answer = dict(unwrap_outputs(self.spec, body or {}))
         for output in self.spec.outputs:

@@ -275,6 +275,17 @@ def test_a_tool_that_raises_shows_its_exception_first_and_its_traceback(pixie: P
     assert "ZeroDivisionError: division by zero (main.py, line " in error["message"]
     assert "Traceback (most recent call last):" in error["detail"]
 
+    # The event stream's "done" is the same result, and the same is stored.
+    streamed = pixie.http.post(
+        "/api/tools/runs-tool/run?stream=1", json={"inputs": {"mode": "raise", "kb": 0}}, timeout=60
+    )
+    done = json.loads([line for line in streamed.text.splitlines() if line.startswith("data: ")][-1][6:])
+    assert (done["status"], done["outputs"]) == ("error", None)
+    assert done["error"]["kind"] == "tool_failed"
+    assert "ZeroDivisionError: division by zero (main.py, line " in done["error"]["message"]
+    assert "Traceback (most recent call last):" in done["error"]["detail"]
+    assert "ZeroDivisionError" in stored(pixie, done["run_id"])["error"]
+
 
 def test_a_tools_log_is_read_through_the_api_and_pixie_tail(pixie: PixieSystem) -> None:
     """What a tool printed (here a traceback) is one request away for a skill, and one command
