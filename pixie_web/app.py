@@ -11,7 +11,7 @@ from quart import Response, render_template, request
 from quart.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
-from pixie_web import filters
+from pixie_web import filters, query
 from pixie_web.after_answer import AfterAnswerMiddleware
 from pixie_web.assets import CACHE_FOREVER, build_assets, vendor_urls
 from pixie_web.context import PixieApp, WebState
@@ -140,6 +140,7 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
     for module in modules:
         app.register_blueprint(module.blueprint)
     drop_sync_context_processors(app)
+    query.install(app)
 
     @app.errorhandler(ToolProblem)
     async def on_tool_problem(problem: ToolProblem) -> Response:

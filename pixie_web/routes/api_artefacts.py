@@ -25,6 +25,7 @@ from pixie_web.errors import api_error
 from pixie_web.json_body import BodyProblem, request_json
 from pixie_web.params import flag, whole_number
 from pixie_web.peers import STORE
+from pixie_web.query import accepts
 from pixie_web.runs.artefacts import safe_path
 from pixie_web.thumbs import can_thumbnail, make_thumbnail, placeholder_svg, thumb_path
 from shared.timestamps import parse_bound
@@ -66,10 +67,6 @@ def _bad(error: BadInput) -> Response:
 
 def list_args(query: Any) -> dict[str, Any]:
     """The store's ``artefacts.list`` arguments from a query string; raises ``BadInput``."""
-    unknown = sorted(set(query) - {*TEXT_PARAMS, *BOOL_PARAMS, *INT_PARAMS})
-    if unknown:
-        known = ", ".join((*TEXT_PARAMS, *BOOL_PARAMS, *INT_PARAMS))
-        raise BadInput(unknown[0], f"unknown parameter {unknown[0]!r} (known: {known})")
     args: dict[str, Any] = {}
     for name in TEXT_PARAMS:
         value = query.get(name, "").strip()
@@ -109,6 +106,7 @@ def _renamed(error: WireError, names: dict[str, str]) -> WireError | BadInput:
 
 
 @blueprint.get("/api/artefacts")
+@accepts(*TEXT_PARAMS, *BOOL_PARAMS, *INT_PARAMS)
 @requires(STORE)
 async def list_artefacts() -> Response:
     try:
@@ -238,6 +236,7 @@ async def _live_file(artefact_id: int) -> tuple[dict[str, Any], Any]:
 
 
 @blueprint.get("/api/artefacts/<id:artefact_id>/file")
+@accepts("download")
 @requires(STORE)
 async def artefact_file(artefact_id: int) -> Response:
     download = flag(request.args.get("download") or "no")

@@ -11,9 +11,10 @@ from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
 from pixie_web.inputs import check_json_inputs
-from pixie_web.json_body import request_json
-from pixie_web.params import whole_number
+from pixie_web.json_body import BodyProblem, request_json
+from pixie_web.params import flag, whole_number
 from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.query import accepts
 from pixie_web.routes.api_artefacts import api_item
 from pixie_web.routes.tool_runs import event_stream, sse_response
 from pixie_web.runs.artefacts import resolve_references
@@ -62,6 +63,7 @@ async def _stream_json(stream: StreamRun) -> AsyncIterator[bytes]:
 
 
 @blueprint.post("/api/tools/<tool_id>/run")
+@accepts("stream")
 @requires(STORE, LAUNCHER)
 async def run_tool(tool_id: str) -> Any:
     tool = find_tool(state().peers, tool_id)
@@ -78,7 +80,11 @@ async def run_tool(tool_id: str) -> Any:
         message = "; ".join(f"{key}: {text}" for key, text in checked.errors.items())
         return api_error(422, "INVALID_INPUTS", message, fields=checked.errors)
     current = state()
-    wants_stream = request.args.get("stream") in ("1", "true")
+    wants_stream = flag(request.args.get("stream") or "no")
+    if wants_stream is None:
+        raise BodyProblem(
+            f"parameter 'stream' must be true or false (1 or 0), got {request.args['stream']!r}", "stream"
+        )
     if is_streaming(tool.spec) or wants_stream:
         stream = await start_stream(current, tool, checked.inputs)
         if not wants_stream:
@@ -109,6 +115,7 @@ async def get_run(run_id: str) -> Response:
 
 
 @blueprint.get("/api/tools/<tool_id>/runs")
+@accepts("limit", "before")
 @requires(STORE, LAUNCHER)
 async def list_runs(tool_id: str) -> Response:
     record = state().peers.tool(tool_id)  # a broken tool's past runs are still listed
@@ -117,14 +124,22 @@ async def list_runs(tool_id: str) -> Response:
     limit = request.args.get("limit", "20")
     count = whole_number(limit, LIST_MAX)
     if not count:
-        return api_error(
-            400, "BAD_REQUEST", f"limit must be a whole number from 1 to {LIST_MAX}, got {limit!r}"
+        raise BodyProblem(
+            f"parameter 'limit' must be a whole number from 1 to {LIST_MAX}, got {limit!r}", "limit"
         )
     args: dict[str, Any] = {"tool_id": record["id"], "limit": count}
     if request.args.get("before"):
         args["before"] = request.args["before"]
     await state().runner.settled()
-    page = await state().peers.store.call("runs.list", args)
+    try:
+        page = await state().peers.store.call("runs.list", args)
+    except WireError as exc:
+        if exc.code == ErrorCode.BAD_REQUEST and "before" in args:
+            message = (
+                f"parameter 'before' must be a next_before value from an earlier page, got {args['before']!r}"
+            )
+            raise BodyProblem(message, "before") from None
+        raise
     return jsonify({"items": page["items"], "next_before": page.get("next_before")})
 
 

@@ -20,6 +20,7 @@ from pixie_web.library_filters import TAG_PATTERN
 from pixie_web.organisation import Organisation
 from pixie_web.params import flag, whole_number
 from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.query import accepts
 from shared.wire import WireError
 
 blueprint = Blueprint("api_tools", __name__)
@@ -49,10 +50,6 @@ class Filters:
     NAMES = ("workspace", "tag", "archived")
 
     def __init__(self, args: Mapping[str, str], organisation: Organisation | None) -> None:
-        unknown = sorted(set(args) - set(self.NAMES))
-        if unknown:
-            known = ", ".join(self.NAMES)
-            raise BodyProblem(f"unknown parameter {unknown[0]!r} (known: {known})", unknown[0])
         self.workspace: frozenset[str] | None = None
         self.tag = args.get("tag", "").strip().lower() or None
         if self.tag is not None and not TAG_PATTERN.fullmatch(self.tag):
@@ -99,6 +96,7 @@ def _validation_summary(published: dict[str, Any] | None) -> dict[str, Any]:
 
 
 @blueprint.get("/api/tools")
+@accepts(*Filters.NAMES)
 @requires(LAUNCHER)
 async def list_tools() -> Response:
     """Every discovered tool, archived ones included unless ``archived=false``; filters
@@ -206,13 +204,11 @@ LOG_LINES_MAX = 5000
 
 
 @blueprint.get("/api/tools/<tool_id>/logs")
+@accepts("limit")
 @requires(LAUNCHER)
 async def tool_logs(tool_id: str) -> Response:
     """The end of the tool's log (what it printed, each line stamped with its time and stream;
     secret values masked): ``{"tool_id", "lines"}``, oldest first; ``?limit=`` lines (200)."""
-    unknown = sorted(set(request.args) - {"limit"})
-    if unknown:
-        raise BodyProblem(f"unknown parameter {unknown[0]!r} (known: limit)", unknown[0])
     raw = request.args.get("limit")
     limit = LOG_LINES_DEFAULT if raw is None else whole_number(raw, LOG_LINES_MAX)
     if limit is None or limit < 1:

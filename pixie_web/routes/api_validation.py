@@ -13,8 +13,10 @@ from quart import Blueprint, Response, jsonify, request
 from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
+from pixie_web.json_body import BodyProblem
 from pixie_web.params import flag
 from pixie_web.peers import LAUNCHER, STORE
+from pixie_web.query import accepts
 from shared.wire import ErrorCode, WireError
 
 blueprint = Blueprint("api_validation", __name__)
@@ -29,7 +31,7 @@ def _flag(name: str, default: bool) -> bool:
         return default
     value = flag(raw)
     if value is None:
-        raise WireError(ErrorCode.BAD_REQUEST, f"?{name} must be 1 or 0 (true or false), got {raw!r}")
+        raise BodyProblem(f"parameter {name!r} must be true or false (1 or 0), got {raw!r}", name)
     return value
 
 
@@ -41,6 +43,7 @@ def _known_tool(tool_id: str) -> str:
 
 
 @blueprint.get("/api/tools/<tool_id>/validate")
+@accepts("reference_only", "build", "fixture", "tag")
 @requires(LAUNCHER)
 async def validate(tool_id: str) -> Response:
     """Validate now and return the full report. ``?reference_only=1``, ``?fixture=NAME`` and
@@ -62,6 +65,7 @@ async def validate(tool_id: str) -> Response:
 
 
 @blueprint.get("/api/tools/<tool_id>/validation")
+@accepts("history")
 @requires(STORE, LAUNCHER)
 async def latest_report(tool_id: str) -> Response:
     """The latest stored report, without running anything; ``?history=1`` for every kept one."""

@@ -265,9 +265,22 @@ def test_the_json_api(pixie: PixieSystem) -> None:
     )
     assert older.status_code == 200
     assert body["run_id"] not in [item["id"] for item in older.json()["items"]]
-    assert pixie.get("/api/tools/slow-tool/runs?limit=0").status_code == 400
-    assert pixie.get("/api/tools/slow-tool/runs?limit=²").status_code == 400
+    for query, field in (("limit=0", "limit"), ("limit=²", "limit"), ("before=nonsense", "before")):
+        refused = pixie.get(f"/api/tools/slow-tool/runs?{query}")
+        assert refused.status_code == 400, query
+        assert refused.json()["error"]["field"] == field
+    assert "next_before" in pixie.get("/api/tools/slow-tool/runs?before=nonsense").json()["error"]["message"]
     assert pixie.get("/api/runs/does-not-exist").status_code in (400, 404)
+
+
+def test_stream_is_a_yes_no_parameter_read_like_every_other(pixie: PixieSystem) -> None:
+    events = read_stream(pixie, "/api/tools/slow-tool/run?stream=yes", {"inputs": {"mode": "canned"}})
+    assert events[-1].event == "done"
+    plain = pixie.http.post("/api/tools/slow-tool/run?stream=off", json={"inputs": {"mode": "canned"}})
+    assert plain.headers["content-type"].startswith("application/json")
+    refused = pixie.http.post("/api/tools/slow-tool/run?stream=maybe", json={"inputs": {"mode": "canned"}})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["field"] == "stream"
 
 
 def test_files_are_registered_while_a_stream_is_still_running(pixie: PixieSystem) -> None:
