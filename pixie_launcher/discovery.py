@@ -200,3 +200,11 @@ def find(tools: Sequence[DiscoveredTool], name: str) -> DiscoveredTool | None:
         if tool.scan.folder == name:
             return tool
     return None
+
+
+def conflicts_of(tool_dir: Path) -> tuple[str, ...]:
+    """What discovery holds against the tool in ``tool_dir`` beyond its own tool.json (its id
+    taken by a sibling folder), for a validation that runs without a launcher's catalogue."""
+    tools = assign_ids(read_folder(path) for path in list_tool_folders(tool_dir.parent))
+    found = next((tool for tool in tools if tool.scan.path == tool_dir), None)
+    return found.extra_errors if found else ()

@@ -114,7 +114,8 @@ class ValidationDesk:
                 self.publish(tool_id)
                 path = supervisor.tool.scan.path
                 fingerprint = await asyncio.to_thread(self._fingerprints.current, path)
-                report = await validate_tool(path, options, self._edges(supervisor))
+                conflicts = supervisor.tool.extra_errors
+                report = await validate_tool(path, options, self._edges(supervisor), conflicts)
         finally:
             if queued:
                 self._leave_queue(tool_id)

@@ -14,7 +14,7 @@ import json
 import shutil
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,16 +102,21 @@ def _read(tool_dir: Path) -> _Files:
     )
 
 
-async def validate_tool(tool_dir: Path, options: Options, edges: Edges) -> dict[str, Any]:
-    """The report for the tool in ``tool_dir`` (see ``report.REPORT_FIELDS``)."""
+async def validate_tool(
+    tool_dir: Path, options: Options, edges: Edges, conflicts: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The report for the tool in ``tool_dir`` (see ``report.REPORT_FIELDS``). ``conflicts`` are
+    discovery's objections beyond tool.json itself (its id already taken by another folder):
+    Pixie will not run such a tool, so neither does its validation."""
     # The timestamp and the duration start together, so timestamp + duration is when it ended.
     started, began = time.monotonic(), instant_from_epoch(edges.clock())
     files = _read(tool_dir)
     spec = files.parsed.spec if files.parsed is not None else None
     entrypoint = files.entrypoint
-    draft = ReportDraft(spec.id if spec else tool_dir.name, files.path, began)
+    # A folder whose id another folder holds is known to Pixie by its folder's name.
+    draft = ReportDraft(spec.id if spec and not conflicts else tool_dir.name, files.path, began)
     draft.add(folder_structure(files.tool_json, files.pyproject, entrypoint))
-    draft.add(tool_json_parses(files.tool_json, files.parsed))
+    draft.add(tool_json_parses(files.tool_json, files.parsed, conflicts))
     draft.add(schemas_coherent(files.parsed))
     draft.add(pyproject_ok(files.pyproject))
     unbuildable = None if files.pyproject.ok else f"pyproject.toml {files.pyproject.problem}"

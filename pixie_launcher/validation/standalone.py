@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from pixie_launcher import environments as envs
+from pixie_launcher.discovery import conflicts_of
 from pixie_launcher.orphans import ChildrenFile
 from pixie_launcher.output import SecretMasker
 from pixie_launcher.validation.pipeline import Edges, Options, validate_tool
@@ -50,4 +51,5 @@ async def validate_here(
                 children=ChildrenFile(scratch / "children.json"),
                 ensure_environment=builder(on_build_line),
             )
-            return await validate_tool(_absolute(tool_dir), options, edges)
+            path = _absolute(tool_dir)
+            return await validate_tool(path, options, edges, conflicts_of(path))

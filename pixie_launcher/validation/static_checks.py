@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -88,12 +88,12 @@ def folder_structure(tool_json: FileRead, pyproject: FileRead, entrypoint: FileR
     return passed("folder_structure", f"{names} are present and readable.")
 
 
-def tool_json_parses(tool_json: FileRead, result: ParseResult | None) -> Check:
+def tool_json_parses(tool_json: FileRead, result: ParseResult | None, conflicts: Sequence[str] = ()) -> Check:
     if result is None or not tool_json.ok:
         return skipped(
             "tool_json_parses", f"Skipped because tool.json {tool_json.problem or 'was not read'}."
         )
-    errors = [str(error) for error in result.errors if error.kind in ("json", "model")]
+    errors = [str(error) for error in result.errors if error.kind in ("json", "model")] + list(conflicts)
     if errors:
         noun = "error" if len(errors) == 1 else "errors"
         return failed("tool_json_parses", f"tool.json has {len(errors)} {noun}.", errors)

@@ -239,6 +239,27 @@ def test_a_failing_check_is_shown_with_its_details_and_exits_1(built: Built, hom
     assert "Traceback" not in result.stderr
 
 
+def test_a_copied_folder_that_keeps_the_id_fails_as_pixie_would_refuse_to_run_it(
+    built: Built, home: Home
+) -> None:
+    add_tool(built, home.tools_dir)
+    copy = home.tools_dir / "copy"
+    shutil.copytree(built.folder, copy, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".env"))
+    (copy / ".venv").symlink_to(built.folder / ".venv", target_is_directory=True)
+    result = home.pixie("validate", "copy", "--json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["tool_id"] == "copy"  # as Pixie lists it: the id belongs to the other folder
+    parse = check_of(report, "tool_json_parses")
+    assert parse["status"] == "fail"
+    assert parse["details"] == [
+        f"copy/tool.json: id '{TOOL_ID}' is already used by the tool in folder '{TOOL_ID}'; "
+        "give this tool its own id"
+    ]
+    assert check_of(report, "tool_spawns")["status"] == "skip"
+    assert home.pixie("validate", TOOL_ID).returncode == 0  # the folder that owns the id is fine
+
+
 def test_a_warning_alone_exits_0(built: Built, home: Home) -> None:
     add_tool(built, home.tools_dir, fault="extra_key")
     result = home.pixie("validate", TOOL_ID)

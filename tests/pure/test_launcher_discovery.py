@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pixie_launcher.discovery import DiscoveredTool, FolderScan, assign_ids, find
+from pixie_launcher.discovery import DiscoveredTool, FolderScan, assign_ids, conflicts_of, find
 from shared.toolspec import parse_tool_json
 from tests.support.tools import minimal_tool_json
 
@@ -68,6 +68,19 @@ def test_duplicate_explains_which_folder_owns_the_id() -> None:
         "x2/tool.json: id 'calc' is already used by the tool in folder 'x1'; give this tool its own id"
     ]
     assert duplicate.to_record()["name"] == "Calc"  # still shown with its own name
+
+
+def test_a_folder_alone_learns_that_a_sibling_holds_its_id(tmp_path: Path) -> None:
+    """What a validation without the launcher's catalogue (the CLI on its own) needs to know."""
+    for folder in ("calc", "calc-copy", "other"):
+        (tmp_path / folder).mkdir()
+        spec_id = "other" if folder == "other" else "calc"
+        (tmp_path / folder / "tool.json").write_text(json.dumps(minimal_tool_json(spec_id)))
+    assert conflicts_of(tmp_path / "calc") == ()
+    assert conflicts_of(tmp_path / "other") == ()
+    assert conflicts_of(tmp_path / "calc-copy") == (
+        "calc-copy/tool.json: id 'calc' is already used by the tool in folder 'calc'; give this tool its own id",
+    )
 
 
 def test_broken_record_names_folder_and_errors() -> None:

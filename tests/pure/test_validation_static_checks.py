@@ -152,6 +152,16 @@ def test_coherence_lists_every_problem() -> None:
     assert 'duplicate output key "out"' in joined
 
 
+def test_an_id_another_folder_holds_fails_the_parse_as_pixie_refuses_the_tool() -> None:
+    tool_json, result = _parsed(json.dumps(GOOD_SPEC))
+    taken = (
+        "copy/tool.json: id 'demo' is already used by the tool in folder 'demo'; give this tool its own id"
+    )
+    check = tool_json_parses(tool_json, result, [taken])
+    assert check.status == "fail"
+    assert check.details == [taken]
+
+
 def test_missing_tool_json_skips_the_parse() -> None:
     check = tool_json_parses(absent("tool.json"), None)
     assert check.status == "skip"

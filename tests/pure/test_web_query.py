@@ -75,7 +75,9 @@ async def test_an_unknown_parameter_is_refused_on_every_api_route(app: tuple[Qua
         ("/api/runs/abc/export", "none"),
     ],
 )
-async def test_the_message_lists_what_the_address_takes(app: tuple[Quart, str], path: str, takes: str) -> None:
+async def test_the_message_lists_what_the_address_takes(
+    app: tuple[Quart, str], path: str, takes: str
+) -> None:
     quart_app, host = app
     response = await quart_app.test_client().get(path + "?oops=1", headers={"Host": host})
     body: Any = await response.get_json()
