@@ -51,6 +51,7 @@ from pixie_launcher.validation.static_checks import (
 from shared.dotenv import read_dotenv
 from shared.secrets import secret_values
 from shared.timestamps import instant_from_epoch
+from shared.tool_errors import exception_headline
 from shared.toolspec import ParseResult, ToolSpec, parse_tool_json
 from shared.toolstream.events import is_streaming
 
@@ -278,7 +279,10 @@ async def _sample(
     folder = scratch / "sample"
     folder.mkdir(parents=True, exist_ok=True)
     inputs = draft.sample_inputs if isinstance(draft.sample_inputs, dict) else {}
+    mark = copy.process.tail.total
     sample = await probes.sample_run(http, copy.base_url, spec, inputs, folder)
+    if sample.run.status == "fail":
+        sample.run = _explained(sample.run, await copy.process.output_since(mark))
     draft.add(sample.run)
     draft.sample_output = sample.answer
     if sample.run.status == "fail":
@@ -289,6 +293,19 @@ async def _sample(
         draft.add(skipped("streaming_check", "The tool has no streaming outputs."))
     elif sample.streaming is not None:
         draft.add(sample.streaming)
+
+
+def _explained(run: Check, printed: list[str]) -> Check:
+    """A failed sample run led by the exception the tool printed meanwhile (a web framework
+    answers "Internal Server Error" and logs the traceback), with what it printed in the details."""
+    headline = exception_headline(printed)
+    if headline is None:
+        return run
+    details = {
+        **(run.details if isinstance(run.details, dict) else {}),
+        "printed": printed[-SPAWN_LOG_LINES:],
+    }
+    return failed(run.name, f"{run.message.rstrip('.')}; the tool raised {headline}.", details)
 
 
 def parse_json_or_none(data: bytes | None) -> Any:

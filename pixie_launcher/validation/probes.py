@@ -20,6 +20,7 @@ import httpx
 
 from pixie_launcher.validation.report import Check, failed, passed, skipped, warned
 from shared import jsonio
+from shared.tool_errors import describe_tool_error
 from shared.toolcall import RUN_GRACE, request_body, request_headers, unwrap_outputs
 from shared.toolspec import ToolSpec
 from shared.toolspec.drift import schema_drift
@@ -94,7 +95,8 @@ async def post_run(
         return None, f"POST /run failed: {_why(exc)} (limit {timeout:g} s)", None
     text = response.text[:BODY_SHOWN]
     if response.status_code != 200:
-        return None, f"POST /run answered HTTP {response.status_code}", text
+        said = describe_tool_error(response.status_code, response.content).message
+        return None, f"POST /run answered HTTP {response.status_code}: {said}", text
     try:
         answer = jsonio.loads(response.content)
     except jsonio.JSONDecodeError:

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from pixie_web.runs.tool_errors import describe_tool_error, exception_headline
 from shared import jsonio
+from shared.tool_errors import describe_tool_error, exception_headline
 from shared.toolcall import RUN_GRACE
 from shared.toolspec import ToolSpec
 from shared.wire import ErrorCode, WireError

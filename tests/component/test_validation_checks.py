@@ -180,6 +180,12 @@ CASES = [
         fault="run_500",
     ),
     Case(
+        "run raises",
+        {"sample_input_run": "fail", **SAMPLE_FAILED, "reference_fixtures": "fail"},
+        {"sample_input_run": "the tool raised ZeroDivisionError: division by zero (main.py, line "},
+        fault="run_raises",
+    ),
+    Case(
         "run answers cut-off JSON",
         {"sample_input_run": "fail", **SAMPLE_FAILED, "reference_fixtures": "fail"},
         {"sample_input_run": "JSON"},

@@ -79,7 +79,8 @@ def test_a_folder_alone_learns_that_a_sibling_holds_its_id(tmp_path: Path) -> No
     assert conflicts_of(tmp_path / "calc") == ()
     assert conflicts_of(tmp_path / "other") == ()
     assert conflicts_of(tmp_path / "calc-copy") == (
-        "calc-copy/tool.json: id 'calc' is already used by the tool in folder 'calc'; give this tool its own id",
+        "calc-copy/tool.json: id 'calc' is already used by the tool in folder 'calc'; "
+        "give this tool its own id",
     )
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pixie_web.runs.tool_errors import ToolErrorText, describe_tool_error, exception_headline
+from shared.tool_errors import ToolErrorText, describe_tool_error, exception_headline
 
 KEYS = ["rate", "years"]
 
