@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx
 
+from pixie_launcher.listening import listeners
+
 # Copied from the launcher's environment when present; everything else is dropped.
 ALLOWED_PARENT_VARIABLES = (
     "PATH",
@@ -98,28 +100,56 @@ FAST_POLL = 0.01  # most tools are up within a second or two: notice it within 1
 FAST_PHASE = 2.0
 MAX_POLL = 0.1
 PROBE_TIMEOUT = 1.0
+# A server that answers, but not as /healthz should, is given this long to come right (a
+# framework may answer before its routes are mounted) before the start fails, saying why.
+WRONG_ANSWER_GRACE = 1.0
+# A process listening on other ports, but not on the one it was given, after FAST_PHASE and for
+# this long, has chosen its own port: waiting for the full timeout would not change that.
+OWN_PORT_GRACE = 3.0
+NO_HEALTHZ = 'the tool has no GET /healthz route; add one that answers {"ok": true}'
 
 
-async def wait_healthy(client: httpx.AsyncClient, port: int, exited: asyncio.Event, timeout: float) -> Health:
+async def wait_healthy(
+    client: httpx.AsyncClient, port: int, exited: asyncio.Event, timeout: float, pid: int | None = None
+) -> Health:
     """Poll ``GET /healthz`` until it answers 200 ``{"ok": true}``: every 10 ms for two seconds, then
-    backing off to 100 ms. Returns at once if the process exits; gives up after ``timeout`` s."""
+    backing off to 100 ms. Returns at once if the process exits; gives up after ``timeout`` s, or
+    sooner when waiting cannot help: the server answers /healthz wrongly, or (given the ``pid``)
+    the process listens on ports of its own and not on ``port``."""
     started = time.monotonic()
     deadline = started + timeout
     interval = FAST_POLL
     problem = f"nothing answered on port {port}"
+    wrong_since: float | None = None
+    elsewhere_since: float | None = None
     url = f"http://127.0.0.1:{port}/healthz"
     while not exited.is_set():
+        now = time.monotonic()
+        wrong = None
         try:
             response = await client.get(url, timeout=PROBE_TIMEOUT)
             body = _json_or_none(response)
             if response.status_code == 200 and body == {"ok": True}:
                 return Health(True)
             if response.status_code == 200:
-                problem = f'/healthz answered 200 with {response.text[:120]!r} instead of {{"ok": true}}'
+                problem = wrong = (
+                    f'/healthz answered 200 with {response.text[:120]!r} instead of {{"ok": true}}'
+                )
+            elif response.status_code in (404, 405):
+                problem = wrong = f"/healthz answered HTTP {response.status_code}: {NO_HEALTHZ}"
             else:
                 problem = f"/healthz answered HTTP {response.status_code}"
         except httpx.HTTPError:
-            pass
+            if pid is not None and now - started > FAST_PHASE:
+                elsewhere = _listening_elsewhere(pid, port)
+                if elsewhere is None:
+                    elsewhere_since = None
+                elif now - (elsewhere_since := elsewhere_since or now) >= OWN_PORT_GRACE:
+                    return Health(False, elsewhere)
+        if wrong is None:
+            wrong_since = None
+        elif now - (wrong_since := wrong_since or now) >= WRONG_ANSWER_GRACE:
+            return Health(False, wrong)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return Health(False, f"did not become healthy within {timeout:g} s: {problem}")
@@ -128,6 +158,18 @@ async def wait_healthy(client: httpx.AsyncClient, port: int, exited: asyncio.Eve
         if time.monotonic() - started > FAST_PHASE:
             interval = min(MAX_POLL, interval * 1.5)
     return Health(False, "exited")
+
+
+def _listening_elsewhere(pid: int, port: int) -> str | None:
+    """Why the tool will never answer on ``port``: it listens on others and not on that one."""
+    found = listeners(pid)
+    if not found or any(listener.port == port for listener in found):
+        return None
+    where = ", ".join(str(listener) for listener in found)
+    return (
+        f"is listening on {where}, not on the port it was given ({port}): start the server on the "
+        "port passed as --port on its command line"
+    )
 
 
 def _json_or_none(response: httpx.Response) -> Any:

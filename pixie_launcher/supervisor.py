@@ -272,9 +272,8 @@ class ToolSupervisor:
             return
         self.apply(sm.Spawned(self.deps.clock(), process.pid, launch.port))
         self._memory_watch = self.spawn_task(process.watch_memory(self.memory_limit_bytes()), "memory")
-        health = await wait_healthy(
-            self.deps.http, launch.port, process.exited, float(self.deps.settings.start_timeout_seconds)
-        )
+        timeout = float(self.deps.settings.start_timeout_seconds)
+        health = await wait_healthy(self.deps.http, launch.port, process.exited, timeout, process.pid)
         if health.ok:
             self.apply(sm.Ready(self.deps.clock()))
             # Comparing /schema with tool.json is informative, not a gate: do it off the start path.

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from pixie_launcher import environments as envs
+from pixie_launcher.listening import listeners
 from pixie_launcher.logfile import RotatingLog
 from pixie_launcher.orphans import ChildrenFile
 from pixie_launcher.output import SecretMasker
@@ -108,10 +109,19 @@ async def start_copy(
     except OSError as exc:
         return None, failed("tool_spawns", f"The tool could not be started: {exc.strerror or exc}.")
     copy = ToolCopy(process, port, started, exit_code, tasks)
-    health = await wait_healthy(http, port, process.exited, spawn_timeout)
+    health = await wait_healthy(http, port, process.exited, spawn_timeout, process.pid)
     if health.ok:
         took = time.monotonic() - started
-        return copy, passed("tool_spawns", f"The tool answered /healthz {took:.1f} s after it was started.")
+        said = f"The tool answered /healthz {took:.1f} s after it was started"
+        exposed = [str(item) for item in listeners(process.pid) if not item.loopback_only]
+        if exposed:
+            return copy, warned(
+                "tool_spawns",
+                f"{said}, but it listens on {', '.join(exposed)}: every network interface, so other "
+                'machines can call it. Start it on host="127.0.0.1".',
+                exposed,
+            )
+        return copy, passed("tool_spawns", f"{said}.")
     if not process.exited.is_set():
         await copy.close()
         details = _tail_lines(copy)

@@ -57,6 +57,27 @@ async def test_a_tool_that_never_becomes_healthy_fails_with_the_reason(tmp_path:
         assert "HTTP 503" in (await launcher.settled_record("sulky"))["last_error"]
 
 
+async def test_a_tool_without_healthz_or_on_a_port_of_its_own_fails_soon_saying_how_to_fix_it(
+    tmp_path: Path,
+) -> None:
+    """Waiting the whole start timeout would not help either: both fail within seconds."""
+    async with running_launcher(tmp_path) as launcher:
+        copy_fixture_tool(launcher.system.tools_dir, "routeless", dotenv={"FIXTURE_STARTUP": "no_healthz"})
+        copy_fixture_tool(launcher.system.tools_dir, "stubborn", dotenv={"FIXTURE_STARTUP": "own_port"})
+        await launcher.wait_record("stubborn", lambda r: r.get("state") == "stopped")
+
+        error, elapsed = await _failed_start(launcher, "routeless")
+        assert "/healthz answered HTTP 404: the tool has no GET /healthz route" in error.message
+        assert 'add one that answers {"ok": true}' in error.message
+        assert elapsed < 20  # its environment is built first; the start timeout is 30 s
+        error, elapsed = await _failed_start(launcher, "stubborn")
+        assert re.search(
+            r"stubborn is listening on 127\.0\.0\.1:\d+, not on the port it was given", error.message
+        )
+        assert "port passed as --port" in error.message
+        assert elapsed < 20
+
+
 async def test_a_crash_while_running_is_noticed_at_once_and_published(tmp_path: Path) -> None:
     async with running_launcher(tmp_path) as launcher:
         copy_fixture_tool(launcher.system.tools_dir, "fragile")

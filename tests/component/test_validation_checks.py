@@ -180,6 +180,12 @@ CASES = [
         fault="run_500",
     ),
     Case(
+        "listens on every interface",
+        {"tool_spawns": "warn"},
+        {"tool_spawns": "listens on 0.0.0.0:"},
+        fault="all_interfaces",
+    ),
+    Case(
         "run raises",
         {"sample_input_run": "fail", **SAMPLE_FAILED, "reference_fixtures": "fail"},
         {"sample_input_run": "the tool raised ZeroDivisionError: division by zero (main.py, line "},
