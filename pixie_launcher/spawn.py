@@ -82,6 +82,13 @@ def signal_name(number: int) -> str:
         return f"signal {number}"
 
 
+NEVER_SERVED = (
+    "It ended cleanly at once, which usually means the server is never started: the entrypoint"
+    ' should run uvicorn on the --port it is given under `if __name__ == "__main__":`.'
+)
+"""Said of a tool that exited with code 0, printing no error, before it answered /healthz."""
+
+
 def describe_exit(returncode: int, *, while_starting: bool) -> str:
     """``exited with code 3 during start-up`` / ``was killed by SIGKILL while running``."""
     when = "during start-up" if while_starting else "while running"

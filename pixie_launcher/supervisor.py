@@ -27,7 +27,7 @@ from pixie_launcher.logfile import RotatingLog
 from pixie_launcher.orphans import ChildrenFile
 from pixie_launcher.overrides import Limits, Overrides, attribute, resolve
 from pixie_launcher.published import Circumstances, runtime_record
-from pixie_launcher.spawn import describe_exit, wait_healthy
+from pixie_launcher.spawn import NEVER_SERVED, describe_exit, wait_healthy
 from pixie_launcher.tool_environment import ToolEnvironment
 from pixie_launcher.tool_process import ToolProcess
 from shared.config import Settings
@@ -303,6 +303,8 @@ class ToolSupervisor:
         else:
             was_starting = self.runtime.state is sm.State.STARTING
             message = f"{self.name} {describe_exit(returncode, while_starting=was_starting)}"
+            if was_starting and returncode == 0 and all(s != "stderr" for s, _ in process.tail.entries()):
+                message += f". {NEVER_SERVED}"
         self.log.write("pixie", message)
         code, number = (returncode, None) if returncode >= 0 else (None, -returncode)
         self.apply(sm.Exited(self.deps.clock(), code, number, process.with_tail(message, TAIL_IN_ERRORS)))

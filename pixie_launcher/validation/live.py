@@ -24,7 +24,7 @@ from pixie_launcher.listening import listeners
 from pixie_launcher.logfile import RotatingLog
 from pixie_launcher.orphans import ChildrenFile
 from pixie_launcher.output import SecretMasker
-from pixie_launcher.spawn import describe_exit, free_port, tool_environment, wait_healthy
+from pixie_launcher.spawn import NEVER_SERVED, describe_exit, free_port, tool_environment, wait_healthy
 from pixie_launcher.tool_process import ToolProcess
 from pixie_launcher.validation.report import Check, failed, passed, warned
 
@@ -139,10 +139,7 @@ def _early_exit(copy: ToolCopy, code: int, after: float) -> Check:
     details = _tail_lines(copy)
     stderr = [line for stream, line in copy.process.tail.entries() if stream == "stderr"]
     if code == 0 and not stderr and after < QUICK_EXIT:
-        message += (
-            " It ended cleanly at once, which usually means the server is never started: the entrypoint"
-            ' should run uvicorn on the --port it is given under `if __name__ == "__main__":`.'
-        )
+        message += f" {NEVER_SERVED}"
     return failed("tool_spawns", message, details)
 
 

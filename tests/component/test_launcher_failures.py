@@ -57,10 +57,11 @@ async def test_a_tool_that_never_becomes_healthy_fails_with_the_reason(tmp_path:
         assert "HTTP 503" in (await launcher.settled_record("sulky"))["last_error"]
 
 
-async def test_a_tool_without_healthz_or_on_a_port_of_its_own_fails_soon_saying_how_to_fix_it(
+async def test_start_up_mistakes_fail_soon_saying_how_to_fix_them(
     tmp_path: Path,
 ) -> None:
-    """Waiting the whole start timeout would not help either: both fail within seconds."""
+    """No /healthz, a port of its own, no server started: waiting the whole start timeout would
+    not help, so each fails within seconds."""
     async with running_launcher(tmp_path) as launcher:
         copy_fixture_tool(launcher.system.tools_dir, "routeless", dotenv={"FIXTURE_STARTUP": "no_healthz"})
         copy_fixture_tool(launcher.system.tools_dir, "stubborn", dotenv={"FIXTURE_STARTUP": "own_port"})
@@ -70,6 +71,11 @@ async def test_a_tool_without_healthz_or_on_a_port_of_its_own_fails_soon_saying_
         assert "/healthz answered HTTP 404: the tool has no GET /healthz route" in error.message
         assert 'add one that answers {"ok": true}' in error.message
         assert elapsed < 20  # its environment is built first; the start timeout is 30 s
+        copy_fixture_tool(launcher.system.tools_dir, "idle", dotenv={"FIXTURE_STARTUP": "no_server"})
+        await launcher.wait_record("idle", lambda r: r.get("state") == "stopped")
+        error, _ = await _failed_start(launcher, "idle")
+        assert "idle exited with code 0 during start-up. It ended cleanly at once" in error.message
+        assert 'under `if __name__ == "__main__":`' in error.message
         error, elapsed = await _failed_start(launcher, "stubborn")
         assert re.search(
             r"stubborn is listening on 127\.0\.0\.1:\d+, not on the port it was given", error.message
