@@ -8,6 +8,7 @@ themselves (``pixie validate``) or say what they cannot know (``pixie tools``).
 from __future__ import annotations
 
 import argparse
+import signal
 from importlib.metadata import PackageNotFoundError, version
 
 from shared.cli import system, tools, validate
@@ -35,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Output piped into `head` or `less` that stops reading ends the command quietly, as it
+    # ends cat or grep, instead of with a BrokenPipeError traceback.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +28,25 @@ def test_help_lists_the_commands() -> None:
     assert "usage: pixie" in result.stdout
     assert "config" in result.stdout
     assert "status" in result.stdout
+
+
+def test_output_into_a_closed_pipe_ends_quietly() -> None:
+    """As `pixie validate x | head -1` does once head has its line: no BrokenPipeError traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        script = Path(sys.executable).parent / "pixie"
+        done = subprocess.run(
+            [str(script), "--help"],
+            stdout=write_end,
+            capture_output=False,
+            stderr=subprocess.PIPE,
+            timeout=30,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == -signal.SIGPIPE
+    assert done.stderr == b""
 
 
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
