@@ -145,7 +145,8 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
     @app.errorhandler(ToolProblem)
     async def on_tool_problem(problem: ToolProblem) -> Response:
         if wants_json():
-            return api_error(problem.status, problem.code, problem.message, errors=problem.errors)
+            extra = {"errors": problem.errors} if problem.errors else {}
+            return api_error(problem.status, problem.code, problem.message, **extra)
         body = await render_template("runs/problem.html", problem=problem)
         status = 200 if request.headers.get("HX-Request") else problem.status
         return Response(body, status=status, content_type="text/html; charset=utf-8")

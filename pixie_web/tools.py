@@ -37,10 +37,17 @@ class Tool:
 _parsed: dict[str, tuple[dict[str, Any], ToolSpec]] = {}
 
 
-def find_tool(peers: Peers, tool_id: str) -> Tool:
+def known_tool(peers: Peers, tool_id: str) -> dict[str, Any]:
+    """The tool's published record, broken or not; a 404 (JSON or a page) for an unknown id."""
     record = peers.tool(tool_id)
     if record is None:
         raise ToolProblem(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    return record
+
+
+def find_tool(peers: Peers, tool_id: str) -> Tool:
+    """A tool that can run; 404 for an unknown id, 409 with its problems for a broken one."""
+    record = known_tool(peers, tool_id)
     if record.get("broken") or record.get("spec") is None:
         raise ToolProblem(
             409,

@@ -20,7 +20,7 @@ from pixie_web.routes.tool_runs import event_stream, sse_response
 from pixie_web.runs.artefacts import resolve_references
 from pixie_web.runs.outcome import RunResult
 from pixie_web.runs.streaming import StreamRun, start_stream
-from pixie_web.tools import find_tool
+from pixie_web.tools import find_tool, known_tool
 from shared import jsonio
 from shared.toolstream.events import is_streaming
 from shared.toolstream.sse import format_comment, format_event
@@ -118,9 +118,7 @@ async def get_run(run_id: str) -> Response:
 @accepts("limit", "before")
 @requires(STORE, LAUNCHER)
 async def list_runs(tool_id: str) -> Response:
-    record = state().peers.tool(tool_id)  # a broken tool's past runs are still listed
-    if record is None:
-        return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    record = known_tool(state().peers, tool_id)  # a broken tool's past runs are still listed
     limit = request.args.get("limit", "20")
     count = whole_number(limit, LIST_MAX)
     if not count:

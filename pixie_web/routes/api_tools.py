@@ -21,6 +21,7 @@ from pixie_web.organisation import Organisation
 from pixie_web.params import flag, whole_number
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.query import accepts
+from pixie_web.tools import find_tool, known_tool
 from shared.wire import WireError
 
 blueprint = Blueprint("api_tools", __name__)
@@ -140,9 +141,7 @@ async def _organisation_reply(tool_id: str) -> Response:
 
 async def _set_flag(route: str, tool_id: str) -> Response:
     current = state()
-    record = current.peers.tool(tool_id)
-    if record is None:
-        return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    record = known_tool(current.peers, tool_id)
     value = boolean_value(await json_object(("value",), '{"value": true}'))
     flag = FLAG_OF_ROUTE[route]
     if flag == "pinned_warm":  # applied by the launcher at once; it stores the pin too
@@ -176,9 +175,7 @@ async def archive(tool_id: str) -> Response:
 @requires(STORE, LAUNCHER)
 async def tags(tool_id: str) -> Response:
     """``{"add": [...], "remove": [...]}``, applied together; tags are lowercased."""
-    record = state().peers.tool(tool_id)
-    if record is None:
-        return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    record = known_tool(state().peers, tool_id)
     body = await json_object(("add", "remove"), '{"add": ["maths"], "remove": ["old"]}')
     if not body:
         raise BodyProblem("give 'add', 'remove' or both, each a list of tags", "add")
@@ -195,7 +192,8 @@ def _runtime_summary(record: dict[str, Any]) -> dict[str, Any]:
 @requires(LAUNCHER)
 async def stop_tool(tool_id: str) -> Response:
     """SIGTERM to the tool's process group (SIGKILL after 5 s); stopping a stopped tool is fine."""
-    record = await state().peers.launcher.call("tools.stop", {"tool_id": tool_id}, timeout=15.0)
+    known = known_tool(state().peers, tool_id)["id"]
+    record = await state().peers.launcher.call("tools.stop", {"tool_id": known}, timeout=15.0)
     return jsonify(_runtime_summary(record))
 
 
@@ -215,7 +213,8 @@ async def tool_logs(tool_id: str) -> Response:
         raise BodyProblem(
             f"parameter 'limit' must be a whole number from 1 to {LOG_LINES_MAX}, got {raw!r}", "limit"
         )
-    reply = await state().peers.launcher.call("tools.logs", {"tool_id": tool_id, "limit": limit})
+    known = known_tool(state().peers, tool_id)["id"]
+    reply = await state().peers.launcher.call("tools.logs", {"tool_id": known, "limit": limit})
     return jsonify({"tool_id": reply["tool_id"], "lines": reply["lines"]})
 
 
@@ -223,5 +222,6 @@ async def tool_logs(tool_id: str) -> Response:
 @requires(LAUNCHER)
 async def start_tool(tool_id: str) -> Response:
     """Start a tool now (building its environment if needed); also clears a FATAL state."""
-    record = await state().peers.launcher.call("tools.start", {"tool_id": tool_id}, timeout=900.0)
+    tool = find_tool(state().peers, tool_id)  # a broken tool is a 409 listing its problems, as a run
+    record = await state().peers.launcher.call("tools.start", {"tool_id": tool.record["id"]}, timeout=900.0)
     return jsonify(_runtime_summary(record))

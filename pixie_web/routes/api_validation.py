@@ -17,6 +17,7 @@ from pixie_web.json_body import BodyProblem
 from pixie_web.params import flag
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.query import accepts
+from pixie_web.tools import known_tool
 from shared.wire import ErrorCode, WireError
 
 blueprint = Blueprint("api_validation", __name__)
@@ -36,10 +37,7 @@ def _flag(name: str, default: bool) -> bool:
 
 
 def _known_tool(tool_id: str) -> str:
-    record = state().peers.tool(tool_id)
-    if record is None:
-        raise WireError(ErrorCode.NOT_FOUND, f"There is no tool called {tool_id!r}.")
-    return str(record["id"])
+    return str(known_tool(state().peers, tool_id)["id"])
 
 
 @blueprint.get("/api/tools/<tool_id>/validate")

@@ -18,6 +18,7 @@ from pixie_web.json_body import BodyProblem, json_object, wire_problem
 from pixie_web.organisation import Workspace
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.responses import no_content
+from pixie_web.tools import known_tool
 from shared.wire import WireError
 
 blueprint = Blueprint("api_workspaces", __name__)
@@ -80,9 +81,7 @@ async def delete_workspace(workspace_id: int) -> Response:
 @requires(STORE, LAUNCHER)
 async def add_tool(workspace_id: int, tool_id: str) -> Response:
     """Adding a member again is fine (204) and keeps its place."""
-    record = state().peers.tool(tool_id)
-    if record is None:
-        return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    record = known_tool(state().peers, tool_id)
     await state().shell.change("workspaces.add_tool", {"id": workspace_id, "tool_id": record["id"]})
     return no_content()
 
@@ -97,7 +96,7 @@ async def remove_tool(workspace_id: int, tool_id: str) -> Response:
     record = state().peers.tool(tool_id)
     member = tool_id if record is None else str(record["id"])
     if record is None and member not in workspace.tool_ids:
-        return api_error(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+        known_tool(state().peers, tool_id)  # unknown and not a member: 404
     await state().shell.change("workspaces.remove_tool", {"id": workspace_id, "tool_id": member})
     return no_content()
 

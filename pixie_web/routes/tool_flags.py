@@ -20,7 +20,7 @@ from pixie_web.fragments import render_fragment
 from pixie_web.library_filters import TAG_PATTERN
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.responses import no_content
-from pixie_web.tools import ToolProblem
+from pixie_web.tools import known_tool
 
 TAG_SEPARATORS = re.compile(r"[\s,]+")
 
@@ -36,9 +36,7 @@ def back_to(default: str, given: str | None) -> str:
 
 async def _set(tool_id: str, flag: str) -> ResponseReturnValue:
     current = state()
-    record = current.peers.tool(tool_id)
-    if record is None:
-        raise ToolProblem(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    record = known_tool(current.peers, tool_id)
     form = await request.form
     value = form.get("value") == "1"
     await current.shell.set_flag(record["id"], flag, value)
@@ -69,9 +67,7 @@ async def tags(tool_id: str) -> ResponseReturnValue:
     """The form's ``tags`` (separated by commas or spaces) become the tool's tags; a bad tag is a
     400 page naming it, and nothing changes."""
     current = state()
-    record = current.peers.tool(tool_id)
-    if record is None:
-        raise ToolProblem(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    record = known_tool(current.peers, tool_id)
     form = await request.form
     wanted = list(dict.fromkeys(tag.lower() for tag in TAG_SEPARATORS.split(form.get("tags", "")) if tag))
     bad = [tag for tag in wanted if not TAG_PATTERN.fullmatch(tag)]

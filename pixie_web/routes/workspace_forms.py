@@ -16,7 +16,7 @@ from pixie_web.params import whole_number
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.responses import no_content
 from pixie_web.routes.tool_flags import back_to
-from pixie_web.tools import ToolProblem
+from pixie_web.tools import ToolProblem, known_tool
 from shared.wire import ErrorCode, WireError
 
 blueprint = Blueprint("workspace_forms", __name__)
@@ -99,9 +99,7 @@ async def show() -> ResponseReturnValue:
 @requires(STORE, LAUNCHER)
 async def membership(tool_id: str) -> ResponseReturnValue:
     """Add the tool to the workspace ``workspace`` (``member=1``) or take it out (``member=0``)."""
-    record = state().peers.tool(tool_id)
-    if record is None:
-        raise ToolProblem(404, "NOT_FOUND", f"There is no tool called {tool_id!r}.")
+    record = known_tool(state().peers, tool_id)
     form = await request.form
     raw = form.get("workspace", "")
     workspace_id = whole_number(raw)

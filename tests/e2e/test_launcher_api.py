@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.launcher import copy_fixture_tool
 from tests.support.procfs import alive
 from tests.support.system import REPO_ROOT, running_system, wait_until
 
@@ -63,13 +64,31 @@ def test_lorenz_from_a_cold_start_shown_in_launcher_state_then_stopped(tmp_path:
         assert missing.json()["error"]["code"] == "NOT_FOUND"
 
 
-def test_a_tool_that_cannot_start_is_a_502_with_the_reason(tmp_path: Path) -> None:
+def test_starting_a_broken_tool_is_a_409_as_running_it_and_one_that_fails_a_502(tmp_path: Path) -> None:
     with running_system(tmp_path) as pixie:
         folder = pixie.tools_dir / "broken-tool"
         folder.mkdir()
         (folder / "tool.json").write_text('{"id": "broken-tool"')
+        copy_fixture_tool(pixie.tools_dir, "quitter", dotenv={"FIXTURE_STARTUP": "exit"})
         pixie.wait_healthy()
-        response = pixie.http.post("/api/tools/broken-tool/start")
-        assert response.status_code == 502
-        assert response.json()["error"]["code"] == "TOOL_FAILED"
-        assert "tool.json has errors" in response.json()["error"]["message"]
+        wait_until(lambda: len(pixie.get("/api/tools").json()) == 2, timeout=10, what="the tools")
+        started = pixie.http.post("/api/tools/broken-tool/start")
+        ran = pixie.http.post("/api/tools/broken-tool/run", json={"inputs": {}})
+        for response in (started, ran):
+            assert response.status_code == 409
+            error = response.json()["error"]
+            assert error["code"] == "TOOL_BROKEN"
+            assert "tool.json has errors" in error["message"]
+            assert error["errors"][0].startswith("broken-tool/tool.json: ")
+
+        failed = pixie.http.post("/api/tools/quitter/start", timeout=120)
+        assert failed.status_code == 502
+        assert failed.json()["error"]["code"] == "TOOL_FAILED"
+        assert "quitter exited with code 3 during start-up" in failed.json()["error"]["message"]
+        for route in ("start", "stop", "logs"):
+            call = pixie.http.get if route == "logs" else pixie.http.post
+            missing = call(f"/api/tools/no-such-tool/{route}")
+            assert missing.status_code == 404
+            assert missing.json() == {
+                "error": {"code": "NOT_FOUND", "message": "There is no tool called 'no-such-tool'."}
+            }
