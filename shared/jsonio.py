@@ -33,3 +33,23 @@ def fragment(encoded: bytes) -> orjson.Fragment:
 
 def loads(data: bytes | bytearray | memoryview | str) -> Any:
     return orjson.loads(data)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def json_equal(left: object, right: object) -> bool:
+    """Equal as JSON values, as JavaScript's strict equality extended to lists and objects:
+    ``1`` equals ``1.0`` (JSON has one number type), ``true`` never equals ``1`` (Python's ``==``
+    says it does). Used wherever a value from tool.json or a tool is compared with another:
+    show_if rules, option defaults, fixture refreshes."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left is right
+    if _number(left) and _number(right):
+        return left == right
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(json_equal(a, b) for a, b in zip(left, right, strict=True))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(json_equal(left[key], right[key]) for key in left)
+    return type(left) is type(right) and left == right

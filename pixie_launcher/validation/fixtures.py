@@ -33,6 +33,7 @@ from pixie_launcher.validation.tolerance import (
     resolve_tolerance,
     spec_errors,
 )
+from shared.jsonio import json_equal
 from shared.toolcall import RUN_GRACE
 from shared.toolspec import ToolSpec
 
@@ -323,10 +324,6 @@ class Refresh:
     missing_keys: tuple[str, ...] = ()
 
 
-def _same(left: object, right: object) -> bool:
-    return json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
-
-
 def refresh_fixture(
     text: str, actual: Mapping[str, Any], spec: ToolSpec, now: datetime, *, every_declared_key: bool = False
 ) -> Refresh:
@@ -341,13 +338,11 @@ def refresh_fixture(
     old: dict[str, Any] = data["expected_outputs"]
     declared = [output.key for output in spec.outputs]
     wanted = declared if every_declared_key or not old else [key for key in old if key in declared]
-    new = dict(old)
-    for key in wanted:
-        if key in actual:
-            new[key] = actual[key]
+    # Equal values stay as written (1000 is not rewritten as the 1000.0 the tool answered).
     changed = tuple(
-        key for key in wanted if key in actual and (key not in old or not _same(old[key], actual[key]))
+        key for key in wanted if key in actual and (key not in old or not json_equal(old[key], actual[key]))
     )
+    new = {**old, **{key: actual[key] for key in changed}}
     missing = tuple(key for key in wanted if key not in actual)
     if not changed:
         return Refresh(text, (), missing)

@@ -16,9 +16,10 @@ from typing import Any
 
 from pixie_web.inputs.files import encode_upload
 from pixie_web.inputs.results import InputResult, Invalid, Upload
-from pixie_web.inputs.scalars import json_equal, load_json, option_text, parse_bool, parse_number, shown
+from pixie_web.inputs.scalars import load_json, option_text, parse_bool, parse_number, shown
 from pixie_web.inputs.structured import within
 from pixie_web.inputs.validation import check_value, is_blank, is_range_slider, takes_many_files
+from shared.jsonio import json_equal
 from shared.toolspec import InputSpec, ToolSpec
 
 __all__ = ["InputResult", "Upload", "check_json_inputs", "coerce_form", "lo_hi_names"]

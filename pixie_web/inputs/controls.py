@@ -20,7 +20,6 @@ from pixie_web.inputs.files import accept_list
 from pixie_web.inputs.scalars import (
     choose_by_text,
     fits_native_control,
-    json_equal,
     number_param,
     number_text,
     option_text,
@@ -28,6 +27,7 @@ from pixie_web.inputs.scalars import (
     parse_number,
 )
 from pixie_web.inputs.validation import is_range_slider, takes_many_files
+from shared.jsonio import json_equal
 from shared.toolspec import InputSpec
 
 Attrs = dict[str, str]

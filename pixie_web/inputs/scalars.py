@@ -312,19 +312,3 @@ def is_json_data(value: object, depth: int = 0) -> bool:
     if isinstance(value, dict):
         return all(isinstance(key, str) and is_json_data(item, depth + 1) for key, item in value.items())
     return False
-
-
-def json_equal(left: object, right: object) -> bool:
-    """JavaScript-style strict equality extended to lists and objects, as show_if compares.
-
-    ``true`` never equals ``1`` here, unlike Python's ``==``; ``1`` equals ``1.0``.
-    """
-    if isinstance(left, bool) or isinstance(right, bool):
-        return isinstance(left, bool) and isinstance(right, bool) and left is right
-    if is_number(left) and is_number(right):
-        return left == right
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(json_equal(a, b) for a, b in zip(left, right, strict=True))
-    if isinstance(left, dict) and isinstance(right, dict):
-        return left.keys() == right.keys() and all(json_equal(left[key], right[key]) for key in left)
-    return type(left) is type(right) and left == right

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from shared.jsonio import json_equal
 from shared.toolspec.errors import show
 from shared.toolspec.model import InputSpec, ToolSpec
 
@@ -21,20 +22,13 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _same(a: object, b: object) -> bool:
-    """Equal as JSON values: 1 and 1.0 are, 1 and true are not."""
-    if _is_number(a) and _is_number(b):
-        return a == b
-    return type(a) is type(b) and a == b
-
-
 def _choice_problems(item: InputSpec, values: list[object]) -> Iterator[str]:
     options = [option.value for option in item.options]
     if not options:
         return  # "needs at least one option" is a coherence error already
     listed = ", ".join(show(value) for value in options[:6]) + (", ..." if len(options) > 6 else "")
     for value in values:
-        if not any(_same(value, option) for option in options):
+        if not any(json_equal(value, option) for option in options):
             yield f"{show(value)} is none of its options ({listed})"
 
 

@@ -600,6 +600,20 @@ def test_refresh_reports_keys_the_response_lacks() -> None:
     assert json.loads(result.text)["expected_outputs"] == {"price": 3, "busy": 0.2}
 
 
+def test_numbers_equal_as_json_are_not_changes_and_stay_as_written() -> None:
+    """A hand-written 2 against the tool's 2.0 is no change; when another key changes, the 2
+    is still written as 2."""
+    text = fixture_text(expected_outputs={"price": 2, "busy": 0.5})
+    unchanged = refresh_fixture(text, {"price": 2.0, "busy": 0.5}, SPEC, NOW)
+    assert (unchanged.text, unchanged.changed_keys) == (text, ())
+    moved = refresh_fixture(text, {"price": 2.0, "busy": 0.75}, SPEC, NOW)
+    assert moved.changed_keys == ("busy",)
+    assert '"price": 2,' in moved.text
+    assert json.loads(moved.text)["expected_outputs"] == {"price": 2, "busy": 0.75}
+    flipped = refresh_fixture(fixture_text(expected_outputs={"price": 1}), {"price": True}, SPEC, NOW)
+    assert flipped.changed_keys == ("price",)  # true is not 1
+
+
 def test_refresh_without_changes_keeps_the_text() -> None:
     text = fixture_text(expected_outputs={"price": 2.5})
     assert refresh_fixture(text, RESPONSE, SPEC, NOW).text == text
