@@ -104,8 +104,11 @@ async def check_fixtures(
         return skipped(NAME, "The tool's reference/ folder has no fixture_*.json files.")
     chosen = fx.select_fixtures(reference.fixtures, names, tags)
     if not chosen and not reference.errors:
+        # A warning, not a skip: a misspelt filter in a script would otherwise pass without
+        # running a single fixture.
         wanted = ", ".join([*(f"--fixture {n}" for n in names), *(f"--tag {t}" for t in tags)])
-        return skipped(NAME, f"No fixture matches {wanted}.")
+        there = ", ".join(fixture.file_name for fixture in reference.fixtures)
+        return warned(NAME, f"No fixture matches {wanted}; the tool has {there}.")
     budget_ends = time.monotonic() + float(spec.validator_timeout_override or OVERALL_BUDGET)
     options = reference.tolerance.options
     results: list[fx.FixtureResult] = []

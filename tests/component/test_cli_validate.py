@@ -347,13 +347,17 @@ def test_fixture_chooses_the_fixtures_checked(
     ]
 
 
-def test_a_fixture_matching_nothing_is_a_skip_not_a_failure(built: Built, home: Home) -> None:
+def test_a_fixture_filter_matching_nothing_is_a_warning_naming_the_fixtures(built: Built, home: Home) -> None:
     add_tool(built, home.tools_dir, fault="fixture_mismatch")
     result = home.pixie("validate", TOOL_ID, "--fixture", "nope")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert statuses_in_table(result.stdout) == expected(reference_fixtures="skip")
+    assert result.stdout.startswith("validator-tool: WARN")
+    assert statuses_in_table(result.stdout) == expected(reference_fixtures="warn")
     messages = {name: message for name, _, message in rows(result.stdout)}
-    assert messages["reference_fixtures"] == "No fixture matches --fixture nope."
+    assert (
+        messages["reference_fixtures"]
+        == "No fixture matches --fixture nope; the tool has fixture_basic.json."
+    )
 
 
 def test_reference_only_skips_the_sample_run(built: Built, home: Home) -> None:
