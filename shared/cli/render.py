@@ -18,14 +18,26 @@ def _detail_lines(details: Any) -> list[str]:
     if isinstance(details, list):
         return [item if isinstance(item, str) else json.dumps(item) for item in details]
     if isinstance(details, dict) and isinstance(details.get("fixtures"), list):
-        lines = []
-        for fixture in details["fixtures"]:
-            lines.append(
-                f"{fixture.get('file')}: {fixture.get('status')} {fixture.get('message') or ''}".rstrip()
-            )
-            lines += [f"  {line}" for line in str(fixture.get("differences") or "").splitlines()]
-        return lines
+        return _fixture_lines(details)
     return json.dumps(details, indent=2).splitlines()
+
+
+def _fixture_lines(details: dict[str, Any]) -> list[str]:
+    """What is wrong first (files that did not load, tolerance.yaml's problems, fixtures that
+    failed with their differences), then the fixtures that were fine on one line: the first
+    lines shown are the ones to act on."""
+    lines = [f"{problem}" for problem in details.get("load_errors") or []]
+    lines += [f"tolerance.yaml: {problem}" for problem in details.get("tolerance_errors") or []]
+    fine: dict[str, list[str]] = {}
+    for fixture in details["fixtures"]:
+        status = str(fixture.get("status"))
+        if status in ("matched", "skipped"):
+            fine.setdefault(status, []).append(str(fixture.get("file")))
+            continue
+        lines.append(f"{fixture.get('file')}: {status} {fixture.get('message') or ''}".rstrip())
+        lines += [f"  {line}" for line in str(fixture.get("differences") or "").splitlines()]
+    lines += [f"{status}: {', '.join(files)}" for status, files in fine.items()]
+    return lines
 
 
 def print_report(report: dict[str, Any]) -> None:
