@@ -67,6 +67,15 @@ def boolean_value(body: dict[str, Any], name: str = "value") -> bool:
     return value
 
 
+async def star_change() -> dict[str, bool]:
+    """The store's arguments for a star route: ``{"starred": true|false}`` sets the star, so a
+    retried request does no harm; no body toggles it, as the seed's route does."""
+    if not (await request.get_data(True, False, False)).strip():
+        return {"toggle_starred": True}
+    body = await json_object(("starred",), '{"starred": true}')
+    return {"starred": boolean_value(body, "starred")}
+
+
 async def wire_problem(error: WireError) -> Response:
     """Like the app's handler for store errors, plus the ``field`` a BAD_REQUEST names."""
     if error.code is not ErrorCode.BAD_REQUEST or error.field is None:

@@ -22,7 +22,7 @@ from quart import Blueprint, Response, jsonify, request, send_file
 from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
-from pixie_web.json_body import BodyProblem, request_json
+from pixie_web.json_body import BodyProblem, request_json, star_change
 from pixie_web.params import flag, whole_number
 from pixie_web.peers import STORE
 from pixie_web.query import accepts
@@ -154,8 +154,9 @@ async def _update(artefact_id: int, args: dict[str, Any], names: dict[str, str] 
 @blueprint.post("/api/artefacts/<id:artefact_id>/star")
 @requires(STORE)
 async def star(artefact_id: int) -> Response:
-    """Toggles: the store flips the flag inside one write, so two quick clicks do not cancel out."""
-    return await _update(artefact_id, {"toggle_starred": True})
+    """``{"starred": true|false}`` sets the star; no body toggles it (the store flips the flag
+    inside one write, so two quick clicks do not cancel out)."""
+    return await _update(artefact_id, await star_change())
 
 
 @blueprint.post("/api/artefacts/<id:artefact_id>/label")

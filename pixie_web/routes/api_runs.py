@@ -11,7 +11,7 @@ from pixie_web.availability import requires
 from pixie_web.context import state
 from pixie_web.errors import api_error
 from pixie_web.inputs import check_json_inputs
-from pixie_web.json_body import BodyProblem, request_json
+from pixie_web.json_body import BodyProblem, request_json, star_change
 from pixie_web.params import flag, whole_number
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.query import accepts
@@ -22,6 +22,7 @@ from pixie_web.runs.outcome import RunResult
 from pixie_web.runs.streaming import StreamRun, start_stream
 from pixie_web.tools import find_tool, known_tool
 from shared import jsonio
+from shared.toolspec.wording import kind
 from shared.toolstream.events import is_streaming
 from shared.toolstream.sse import format_comment, format_event
 from shared.wire import ErrorCode, WireError
@@ -67,14 +68,23 @@ async def _stream_json(stream: StreamRun) -> AsyncIterator[bytes]:
 @requires(STORE, LAUNCHER)
 async def run_tool(tool_id: str) -> Any:
     tool = find_tool(state().peers, tool_id)
-    body = await request_json(empty={})
-    if not isinstance(body, dict) or not isinstance(body.get("inputs", {}), dict):
-        return api_error(400, "BAD_REQUEST", 'the body must be a JSON object such as {"inputs": {"x": 1}}')
+    try:
+        body = await request_json(empty={})
+    except BodyProblem as problem:
+        if request.mimetype == "application/x-www-form-urlencoded":  # curl -d name=value
+            raise BodyProblem(
+                f'{problem.message}. This address takes JSON such as {{"inputs": {{"x": 1}}}}; '
+                f"a form goes to /tool/{tool_id}/run"
+            ) from None
+        raise
+    if not isinstance(body, dict):
+        raise BodyProblem('the body must be a JSON object such as {"inputs": {"x": 1}}')
     unknown = sorted(set(body) - {"inputs"})
     if unknown:
-        return api_error(
-            400, "BAD_REQUEST", f"unknown field {unknown[0]!r} in the body; only 'inputs' is read"
-        )
+        raise BodyProblem(f"unknown field {unknown[0]!r} in the body; only 'inputs' is read", unknown[0])
+    if not isinstance(body.get("inputs", {}), dict):
+        got = kind(body["inputs"])
+        raise BodyProblem(f"'inputs' must be an object of input values by key, got {got}", "inputs")
     checked = check_json_inputs(tool.spec, body.get("inputs", {}))
     if not checked.ok:
         message = "; ".join(f"{key}: {text}" for key, text in checked.errors.items())
@@ -176,8 +186,9 @@ async def _mark_run(run_id: str, args: dict[str, Any]) -> Response:
 @blueprint.post("/api/runs/<run_id>/star")
 @requires(STORE)
 async def star_run(run_id: str) -> Response:
-    """Toggles the star; a starred run is never removed by retention (``retain_runs``)."""
-    return await _mark_run(run_id, {"toggle_starred": True})
+    """``{"starred": true|false}`` sets the star, no body toggles it; a starred run is never
+    removed by retention (``retain_runs``)."""
+    return await _mark_run(run_id, await star_change())
 
 
 @blueprint.post("/api/runs/<run_id>/label")

@@ -138,6 +138,18 @@ def test_star_label_tags_delete_restore(pixie: PixieSystem, made: dict[str, Any]
     assert starred["starred"] is True
     assert page(pixie, starred="true")["items"][0]["id"] == item_id
     assert post(pixie, base + "/star").json()["starred"] is False  # toggles
+    for _ in range(2):  # setting it is safe to retry
+        assert post(pixie, base + "/star", {"starred": True}).json()["starred"] is True
+    assert post(pixie, base + "/star", {"starred": False}).json()["starred"] is False
+    for body, field in (
+        ({"starred": "yes"}, "starred"),
+        ({}, "starred"),
+        ({"star": True}, "star"),
+        ([], None),
+    ):
+        refused = post(pixie, base + "/star", body)
+        assert refused.status_code == 400, body
+        assert refused.json()["error"].get("field") == field
 
     assert post(pixie, base + "/label", {"label": "  Quarterly Table "}).json()["label"] == "Quarterly Table"
     assert [i["id"] for i in page(pixie, label="quarterly")["items"]] == [item_id]
@@ -223,6 +235,9 @@ def test_runs_can_be_starred_and_labelled(pixie: PixieSystem, made: dict[str, An
     starred = post(pixie, f"/api/runs/{run_id}/star").json()
     assert (starred["id"], starred["starred"]) == (run_id, True)
     assert post(pixie, f"/api/runs/{run_id}/star").json()["starred"] is False
+    assert post(pixie, f"/api/runs/{run_id}/star", {"starred": True}).json()["starred"] is True
+    assert post(pixie, f"/api/runs/{run_id}/star", {"starred": True}).json()["starred"] is True
+    assert post(pixie, f"/api/runs/{run_id}/star", {"starred": False}).json()["starred"] is False
     assert post(pixie, f"/api/runs/{run_id}/label", {"label": "keep me"}).json()["label"] == "keep me"
     assert pixie.get(f"/api/runs/{run_id}").json()["label"] == "keep me"
     assert post(pixie, f"/api/runs/{run_id}/label", {"label": ""}).json()["label"] is None

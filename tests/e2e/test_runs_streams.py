@@ -243,11 +243,19 @@ def test_the_json_api(pixie: PixieSystem) -> None:
     assert bad.json()["error"]["code"] == "INVALID_INPUTS"
     assert set(bad.json()["error"]["fields"]) == {"mode", "kb"}
     unknown = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": {}, "extra": 1})
-    assert unknown.status_code == 400
+    assert (unknown.status_code, unknown.json()["error"]["field"]) == (400, "extra")
+    listed = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": []})
+    assert (listed.status_code, listed.json()["error"]["field"]) == (400, "inputs")
+    assert (
+        listed.json()["error"]["message"] == "'inputs' must be an object of input values by key, got a list"
+    )
     not_json = pixie.http.post(
         "/api/tools/slow-tool/run", content=b"nonsense", headers={"content-type": "application/json"}
     )
     assert not_json.status_code == 400
+    form = pixie.http.post("/api/tools/slow-tool/run", data={"mode": "canned"})  # curl -d mode=canned
+    assert form.status_code == 400
+    assert "a form goes to /tool/slow-tool/run" in form.json()["error"]["message"]
 
     ok = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": {"mode": "canned"}})
     assert ok.status_code == 200
