@@ -47,6 +47,10 @@ def label(raw: str | None, field: str = "label") -> str | None:
     value = raw.strip()
     if len(value) > LABEL_MAX:
         raise bad_request(f"field {field!r} must be at most {LABEL_MAX} characters", field)
+    if not value.isprintable():  # shown on one line on cards and in lists
+        raise bad_request(
+            f"field {field!r} must not hold control characters or line breaks, got {value!r}", field
+        )
     return value or None
 
 

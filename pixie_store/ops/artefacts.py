@@ -24,6 +24,7 @@ COLUMNS = (
     "a.sha256, a.created_at, a.starred, a.label, a.deleted_at"
 )
 MAX_TAGS_PER_UPDATE = 32
+MAX_TAGS = 32  # on one artefact: a card shows them all
 
 
 def item_dict(row: sqlite3.Row, tags: list[str]) -> dict[str, Any]:
@@ -211,7 +212,12 @@ async def update_artefact(db: Database, args: Args) -> dict[str, Any]:
                 "INSERT OR IGNORE INTO artefact_tags (artefact_id, tag) VALUES (?, ?)",
                 [(artefact_id, tag) for tag in add],
             )
-        return await _load(tx, artefact_id)
+        item = await _load(tx, artefact_id)
+        if len(item["tags"]) > MAX_TAGS:  # raising here rolls the whole update back
+            raise bad_request(
+                f"an artefact holds at most {MAX_TAGS} tags; these would make {len(item['tags'])}", "add_tags"
+            )
+        return item
 
 
 async def _set_deleted(db: Database, artefact_id: int, deleted_at: str | None) -> dict[str, Any]:

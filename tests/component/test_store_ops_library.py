@@ -72,6 +72,8 @@ BAD_ARGUMENTS: list[tuple[str, dict[str, Any], str]] = [
     ("artefacts.list", {"sort": "oldest"}, "sort"),
     ("artefacts.update", {"id": 1, "starred": "yes"}, "starred"),
     ("artefacts.update", {"id": 1, "label": "x" * 121}, "label"),
+    ("artefacts.update", {"id": 1, "label": "a\x00b"}, "label"),
+    ("artefacts.update", {"id": 1, "label": "two\nlines"}, "label"),
     ("artefacts.update", {"id": 1, "add_tags": "x"}, "add_tags"),
     ("artefacts.update", {"id": 1, "add_tags": ["ok", "not ok"]}, "add_tags"),
     ("artefacts.update", {"id": 1, "remove_tags": [1]}, "remove_tags"),
@@ -149,6 +151,25 @@ async def test_artefact_update_star_label_tags(store: StoreHarness) -> None:
     assert (updated["starred"], updated["label"], updated["tags"]) == (True, "Best", ["maths", "z"])
     updated = await store.call("artefacts.update", {"id": item["id"], "label": "", "starred": False})
     assert (updated["starred"], updated["label"]) == (False, None)
+
+
+async def test_an_artefact_holds_at_most_32_tags_and_an_update_past_that_changes_nothing(
+    store: StoreHarness,
+) -> None:
+    item = await store.call("artefacts.add", artefact("plot.png"))
+    full = await store.call(
+        "artefacts.update", {"id": item["id"], "add_tags": [f"t{i:02}" for i in range(32)]}
+    )
+    assert len(full["tags"]) == 32
+    again = await store.call("artefacts.update", {"id": item["id"], "add_tags": ["t00"]})  # already there
+    assert len(again["tags"]) == 32
+    await expect_error(
+        store.call("artefacts.update", {"id": item["id"], "add_tags": ["extra"], "label": "kept?"}),
+        ErrorCode.BAD_REQUEST,
+        "add_tags",
+    )
+    after = await store.call("artefacts.get", {"id": item["id"]})
+    assert (len(after["tags"]), after["label"]) == (32, None)  # rolled back, label included
 
 
 async def test_a_runs_large_output_kept_as_a_file_is_not_deleted_on_its_own(store: StoreHarness) -> None:
