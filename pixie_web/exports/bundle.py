@@ -22,6 +22,7 @@ from pixie_web.exports.zipstream import CHUNK, ZipStream
 from pixie_web.runs.artefacts import safe_path
 from shared import jsonio
 from shared.runfiles import REFERENCE_KEY, is_reference
+from shared.timestamps import format_instant
 from shared.toolspec import ToolSpec
 
 
@@ -47,7 +48,7 @@ def run_summary(
         "error": record.get("error"),
         "label": record.get("label"),
         "starred": record.get("starred"),
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "exported_at": format_instant(datetime.now(UTC)),  # as every other time Pixie writes
         "artefacts": files,
     }
 

@@ -110,6 +110,7 @@ def test_export_holds_the_record_inputs_outputs_and_files(pixie: PixieSystem) ->
     assert summary["status"] == "ok"
     for key in ("started_at", "finished_at", "duration_ms"):
         assert summary[key] == stored[key]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", summary["exported_at"])  # as the others
     assert json.loads(archive.read("inputs.json")) == stored["inputs"]
     assert json.loads(archive.read("outputs.json")) == stored["outputs"]
     assert archive.read("artefacts/table.csv") == b"a,b\n1,2\n"
