@@ -235,6 +235,41 @@ def test_a_streaming_run_fills_in_and_can_be_cancelled(system: PixieSystem, open
     expect(page.get_by_role("button", name="Run")).to_be_enabled()
 
 
+def test_on_a_narrow_screen_the_sidebar_is_a_bar_whose_drawer_opens_and_closes(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    page = open_page(system, "/tool/compound-interest")
+    toggle = page.locator("[data-sidebar-toggle]")
+    other_tool = page.locator("#tool-nav").get_by_role("link", name="Lorenz attractor")
+    expect(toggle).to_be_hidden()  # beside the page, the sidebar is simply there
+    expect(other_tool).to_be_visible()
+
+    page.set_viewport_size({"width": 800, "height": 600})
+    expect(other_tool).to_be_hidden()
+    expect(page.locator("h1")).to_be_in_viewport()  # the tool, not the tool list, fills the first screen
+    expect(page.locator(".run-form .field").first).to_be_in_viewport()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(other_tool).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(other_tool).to_be_hidden()
+    expect(toggle).to_be_focused()
+    page.keyboard.press("/")  # the search shortcut opens the drawer to search in
+    expect(page.locator("#tool-search")).to_be_focused()
+    page.locator("#tool-search").fill("lorenz")
+    expect(other_tool).to_be_visible()
+    page.mouse.click(400, 590)  # a click on the page, below the drawer, closes it
+    expect(other_tool).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+
+
+@pytest.mark.parametrize("path", ["/", "/tool/compound-interest", "/library", "/settings"])
+def test_no_page_scrolls_sideways_on_a_phone(system: PixieSystem, open_page: PageOpener, path: str) -> None:
+    page = open_page(system, path)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_on_a_phone_the_result_is_brought_into_view(system: PixieSystem, open_page: PageOpener) -> None:
     page = open_page(system, "/tool/compound-interest")
     page.set_viewport_size({"width": 390, "height": 800})

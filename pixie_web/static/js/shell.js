@@ -242,6 +242,38 @@
     );
   }
 
+  // -- the drawer on narrow screens ----------------------------------------------------------
+
+  function drawerToggle() {
+    const toggle = document.querySelector("[data-sidebar-toggle]");
+    // Shown only on a narrow screen (pixie.css): beside the page there is no drawer to open.
+    return toggle && toggle.offsetParent !== null ? toggle : null;
+  }
+
+  function setDrawer(open, returnFocus) {
+    const toggle = document.querySelector("[data-sidebar-toggle]");
+    const sidebar = toggle && toggle.closest("[data-sidebar]");
+    if (!sidebar) {
+      return;
+    }
+    sidebar.toggleAttribute("data-open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+    if (!open && returnFocus) {
+      toggle.focus();
+    }
+  }
+
+  Pixie.register("[data-sidebar-toggle]", (toggle) => {
+    toggle.addEventListener("click", () => setDrawer(toggle.getAttribute("aria-expanded") !== "true", false));
+  });
+
+  document.addEventListener("click", (event) => {
+    const sidebar = document.querySelector("[data-sidebar][data-open]");
+    if (sidebar && event.target instanceof Node && !sidebar.contains(event.target)) {
+      setDrawer(false, false);
+    }
+  });
+
   document.addEventListener("keydown", (event) => {
     if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "k") {
       event.preventDefault();
@@ -250,9 +282,14 @@
       const box = searchBox();
       if (box) {
         event.preventDefault();
+        if (drawerToggle()) {
+          setDrawer(true, false);
+        }
         box.focus();
         box.select();
       }
+    } else if (event.key === "Escape" && document.querySelector("[data-sidebar][data-open]")) {
+      setDrawer(false, true);
     }
   });
 
