@@ -203,6 +203,7 @@ def test_a_failing_run_shows_an_error_card_with_details(system: PixieSystem, ope
     run_tool(page)
     card = page.locator(".run-failure")
     expect(card).to_be_visible()
+    expect(card).to_have_attribute("role", "alert")
     expect(card.get_by_role("heading")).to_be_visible()
     assert page.locator("#run-status").get_attribute("data-status") == "error"
 
@@ -233,6 +234,13 @@ def test_a_streaming_run_fills_in_and_can_be_cancelled(system: PixieSystem, open
     page.locator(".run-stream").get_by_role("button", name="Cancel").click()
     expect(page.locator("#run-status[data-status='cancelled']")).to_be_visible(timeout=20_000)
     expect(page.get_by_role("button", name="Run")).to_be_enabled()
+    # Stopping a run is not a failure: a quiet notice, not the red alert of an error.
+    notice = page.locator(".run-failure-cancelled")
+    expect(notice).to_have_attribute("role", "status")
+    colours = notice.evaluate(
+        "el => [getComputedStyle(el.querySelector('h2')).color, getComputedStyle(el).color]"
+    )
+    assert colours[0] == colours[1]
 
 
 def test_on_a_narrow_screen_the_sidebar_is_a_bar_whose_drawer_opens_and_closes(
