@@ -26,6 +26,10 @@
     for (const button of form.querySelectorAll(".run-button")) {
       button.disabled = busy;
     }
+    const note = form.querySelector("[data-run-note]");
+    if (note) {
+      note.hidden = true;
+    }
     const elapsed = form.querySelector("[data-elapsed]");
     window.clearInterval(timer);
     timer = null;
@@ -171,10 +175,20 @@
       return;
     }
     const form = event.target instanceof Element ? event.target.closest("form[data-run-form]") : null;
-    if (form && !form.classList.contains("is-running")) {
-      event.preventDefault();
-      form.requestSubmit();
+    if (!form) {
+      return;
     }
+    event.preventDefault();
+    if (!form.classList.contains("is-running")) {
+      form.requestSubmit();
+      return;
+    }
+    // One run at a time from a page: say so rather than ignore the keys.
+    const note = form.querySelector("[data-run-note]");
+    if (note) {
+      note.hidden = false;
+    }
+    Pixie.announce("A run is going. Cancel it to start another run.");
   });
 
   window.PixieRun = { newRunId };
