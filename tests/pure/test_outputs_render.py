@@ -516,3 +516,23 @@ def test_a_cards_frame_follows_its_spec_and_its_swap_mode() -> None:
     assert not node.has("hx-swap-oob")
     assert parse(render_card(changed, 3, oob=True)).find("section").attrs["hx-swap-oob"] == "true"
     assert not parse(render_card(changed, 4)).find("section").has("hx-swap-oob")
+
+
+@pytest.mark.parametrize(
+    ("output_type", "value", "note"),
+    [
+        ("kv", {}, "No values."),
+        ("timeline", [], "No events."),
+        ("log", [], "No lines."),
+        ("image_grid", [], "No images."),
+        ("tree", [], "Nothing in it."),
+        ("table", {"columns": ["a"], "rows": []}, "No rows."),
+    ],
+)
+def test_an_empty_value_says_so_rather_than_drawing_an_empty_box(
+    output_type: str, value: Any, note: str
+) -> None:
+    spec = OutputSpec(key="out", type=output_type, label="Out")
+    html = str(render_card(spec, value))
+    assert 'data-output-state="value"' in html
+    assert f'<p class="output-note">{note}</p>' in html
