@@ -165,11 +165,20 @@ def test_the_header_menus_close_as_menus_do_and_fit_a_phone(
     page.locator("h1").click()  # a click elsewhere
     expect(organise).not_to_have_attribute("open", "")
     page.set_viewport_size({"width": 390, "height": 844})
+    run_tool(page)
     page.get_by_text("History", exact=True).click()
     box = page.locator(".history-pop").bounding_box()
     assert box is not None
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= 390
+    # A run's inputs have the row's whole width, under its status and time, not a sliver beside them.
+    row, summary = (
+        page.locator(f".history-pop .run-history a {part}").first for part in ("", ".run-summary")
+    )
+    row_box, summary_box = row.bounding_box(), summary.bounding_box()
+    assert row_box is not None
+    assert summary_box is not None
+    assert summary_box["width"] > 0.8 * row_box["width"]
 
 
 def test_times_are_shown_in_the_readers_time_zone(system: PixieSystem, open_page: PageOpener) -> None:
