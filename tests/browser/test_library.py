@@ -173,3 +173,16 @@ def test_the_library_passes_axe_in_both_themes(system: PixieSystem, open_page: P
     page.keyboard.press("Tab")
     focused = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert focused != "none"
+
+
+def test_the_filter_controls_read_like_the_tool_forms(system: PixieSystem, open_page: PageOpener) -> None:
+    page = open_page(system, "/library")
+    for control in (
+        page.locator(".library-filters select").first,
+        page.locator(".library-filters input[name=label]"),
+    ):
+        weight, size = control.evaluate(
+            "el => [getComputedStyle(el).fontWeight, parseFloat(getComputedStyle(el).fontSize)]"
+        )
+        assert weight == "400"
+        assert size >= 16  # also what keeps a phone from zooming in on focus
