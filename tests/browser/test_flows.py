@@ -287,6 +287,21 @@ def test_on_a_narrow_screen_the_sidebar_is_a_bar_whose_drawer_opens_and_closes(
     expect(toggle).to_have_attribute("aria-expanded", "false")
 
 
+def test_in_a_narrow_form_column_a_sliders_track_keeps_its_width(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    """At 1024 px the form column beside the outputs is about 17rem: the typed value goes under
+    the track instead of leaving the track a stub."""
+    page = open_page(system, "/tool/compound-interest")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    track = page.locator(".run-form input[type=range]").first.bounding_box()
+    typed = page.locator(".run-form input.slider-number").first.bounding_box()
+    assert track is not None
+    assert typed is not None
+    assert track["width"] >= 150
+    assert typed["width"] <= 120
+
+
 @pytest.mark.parametrize("path", ["/", "/tool/compound-interest", "/library", "/settings"])
 def test_no_page_scrolls_sideways_on_a_phone(system: PixieSystem, open_page: PageOpener, path: str) -> None:
     page = open_page(system, path)
