@@ -365,6 +365,13 @@ def test_axis_titles_are_drawn_from_the_spec_or_the_value(page: Page) -> None:
     expect(titles.locator("text.ytitle")).to_have_text("Response")
 
 
+def test_a_log_axis_is_labelled_in_full_numbers(page: Page) -> None:
+    expect_chart(page, "chart_line")  # log_y, 1 to 36: one decade and a half
+    ticks = surface(page, "chart_line").locator(".yaxislayer-above .ytick text")
+    labels = ticks.evaluate_all("texts => texts.map((text) => text.textContent)")
+    assert labels == ["1", "2", "5", "10", "20"]  # not Plotly's bare "2 3 4 5" digits
+
+
 def test_streamed_points_extend_a_chart(page: Page) -> None:
     expect_chart(page, "chart_line")
     extended = page.evaluate("() => PixieOutputs.extendChart('chart_line', {x: 7, Squares: 49, Primes: 17})")

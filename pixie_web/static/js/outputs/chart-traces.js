@@ -37,6 +37,32 @@
     );
   }
 
+  // A log axis labelled in full numbers: 1, 2, 5, 10, 20, 50 ... over a few decades, powers of
+  // ten over more (Plotly's own labels on a log axis are bare digits, "2 3 4", crowded together).
+  const COMPACT = new Intl.NumberFormat("en", { notation: "compact", maximumSignificantDigits: 3 });
+
+  function logAxis(values) {
+    const positive = values.filter((v) => typeof v === "number" && v > 0 && Number.isFinite(v));
+    if (!positive.length) {
+      return { type: "log" };
+    }
+    const low = Math.floor(Math.log10(Math.min(...positive)));
+    const high = Math.ceil(Math.log10(Math.max(...positive)));
+    const steps = high - low <= 3 ? [1, 2, 5] : [1];
+    const tickvals = [];
+    for (let power = low; power <= high; power += 1) {
+      for (const step of steps) {
+        tickvals.push(Number((step * 10 ** power).toPrecision(3)));
+      }
+    }
+    const ticktext = tickvals.map((v) => (v < 1 ? String(v) : COMPACT.format(v)));
+    return { type: "log", tickmode: "array", tickvals, ticktext };
+  }
+
+  function flat(lists) {
+    return [].concat(...lists.map((list) => list || []));
+  }
+
   function xy(type, data, t) {
     const axes = data.axes || {};
     const series = data.series || [];
@@ -57,8 +83,8 @@
     });
     const layout = {
       showlegend: series.length > 1,
-      xaxis: axis(t, axes.x_label, axes.log_x ? { type: "log" } : {}),
-      yaxis: axis(t, axes.y_label, axes.log_y ? { type: "log" } : {}),
+      xaxis: axis(t, axes.x_label, axes.log_x ? logAxis(flat(series.map((s) => s.x))) : {}),
+      yaxis: axis(t, axes.y_label, axes.log_y ? logAxis(flat(series.map((s) => s.y))) : {}),
     };
     if (type === "chart_bar") {
       layout.barmode = "group";
@@ -87,10 +113,11 @@
       };
     });
     const axes = data.axes || {};
+    const points = flat(series.map((s) => s.points));
     const layout = {
       showlegend: series.length > 1,
-      xaxis: axis(t, axes.x_label, axes.log_x ? { type: "log" } : {}),
-      yaxis: axis(t, axes.y_label, axes.log_y ? { type: "log" } : {}),
+      xaxis: axis(t, axes.x_label, axes.log_x ? logAxis(points.map((p) => p.x)) : {}),
+      yaxis: axis(t, axes.y_label, axes.log_y ? logAxis(points.map((p) => p.y)) : {}),
     };
     return { traces, layout };
   }

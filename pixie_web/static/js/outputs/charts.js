@@ -52,7 +52,8 @@
       responsive: true,
       showLink: false,
       showEditInChartStudio: false,
-      displayModeBar: "hover",
+      // On a touch screen there is no hover: the bar would sit over the legend for good.
+      displayModeBar: window.matchMedia("(hover: none)").matches ? false : "hover",
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
       toImageButtonOptions: { filename: (card && card.dataset.outputKey) || "chart" },
     };
