@@ -246,6 +246,7 @@ def test_dashboard_lists_tools_and_their_problems(pixie: PixieSystem) -> None:
         timeout=30,
         what="the failed validation on the dashboard",
     )
+    assert '<li data-tool-id="good-tool">' in pixie.get("/").text  # a line, not a card: reports explain
 
 
 def test_honcho_start_runs_everything_and_ctrl_c_stops_all_within_five_seconds(tmp_path: Path) -> None:
