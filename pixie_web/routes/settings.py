@@ -224,6 +224,9 @@ async def _latest_report(tool_id: str) -> dict[str, Any] | None:
     return report
 
 
+LOG_LINES_SHOWN = 150
+
+
 async def _tool_context(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """Everything the tool's settings page draws, fresh from the launcher (not the mirror, which
     may be a moment behind a change just made)."""
@@ -231,9 +234,11 @@ async def _tool_context(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
     tool_id = str(record["id"])
     fresh = await launcher.call("tools.get", {"tool_id": tool_id})
     secrets = await launcher.call("tools.secrets.list", {"tool_id": tool_id})
+    log = await launcher.call("tools.logs", {"tool_id": tool_id, "limit": LOG_LINES_SHOWN})
     context = {
         "record": {**record, **fresh},
         "secrets": secrets["items"],
+        "log_lines": log["lines"],
         "mask": MASK,
         "report": report_view(await _latest_report(tool_id)),
         "archived": bool((await state().shell.flags()).get(tool_id, {}).get("archived")),

@@ -212,29 +212,54 @@ def test_invalid_input_never_reaches_the_tool_and_names_each_field(pixie: PixieS
 
 
 @pytest.mark.parametrize(
-    ("tool_id", "form", "status", "kind", "words"),
+    ("tool_id", "form", "status", "kind", "words", "next_step"),
     [
-        ("misbehaving", {"mode": "error"}, "error", "tool_error", "fixture-tool refuses this input"),
+        ("misbehaving", {"mode": "error"}, "error", "tool_error", "fixture-tool refuses this input", None),
         (
             "misbehaving",
             {"mode": "sleep", "seconds": "30"},
             "timeout",
             "timeout",
             "limit of 1 s (max_runtime_seconds",
+            "/tool/misbehaving/settings#limits",
         ),
-        ("misbehaving", {"mode": "crash"}, "error", "crash", "exited with code 9 while running"),
-        ("cannot-start", {}, "error", "start_failed", "exited with code 3 during start-up"),
+        (
+            "misbehaving",
+            {"mode": "crash"},
+            "error",
+            "crash",
+            "exited with code 9 while running",
+            "/tool/misbehaving/settings#log",
+        ),
+        (
+            "cannot-start",
+            {},
+            "error",
+            "start_failed",
+            "exited with code 3 during start-up",
+            "/tool/cannot-start/settings#log",
+        ),
     ],
     ids=["tool-refuses", "past-its-limit", "dies-mid-run", "cannot-start"],
 )
 def test_each_failure_has_its_own_panel_and_a_finished_record(
-    pixie: PixieSystem, tool_id: str, form: dict[str, str], status: str, kind: str, words: str
+    pixie: PixieSystem,
+    tool_id: str,
+    form: dict[str, str],
+    status: str,
+    kind: str,
+    words: str,
+    next_step: str | None,
 ) -> None:
     response = post_form(pixie, tool_id, form, **{"HX-Request": "true"})
     assert response.status_code == 200
     assert f'data-failure="{kind}"' in response.text
     assert words in response.text
     assert 'role="alert"' in response.text
+    # Where to go next: the limit to raise, or everything the tool printed.
+    assert (next_step is None) == ('class="failure-actions"' not in response.text)
+    if next_step is not None:
+        assert f'<a href="{next_step}">' in response.text
     record = stored(pixie, run_id_of(response))
     assert record["status"] == status
     assert words in record["error"]
@@ -266,6 +291,11 @@ def test_a_tool_that_raises_shows_its_exception_first_and_its_traceback(pixie: P
     assert record["status"] == "error"
     assert "ZeroDivisionError: division by zero" in record["error"]
     assert "in share_of" in record["stderr_tail"]
+    # The tool's settings page shows what it printed, where the card's link points.
+    assert '<a href="/tool/runs-tool/settings#log">See everything it printed</a>' in response.text
+    settings = pixie.get("/tool/runs-tool/settings").text
+    log = settings[settings.index('id="log"') :]
+    assert "ZeroDivisionError: division by zero" in log[: log.index("</section>")]
 
     answer = pixie.http.post(
         "/api/tools/runs-tool/run", json={"inputs": {"mode": "raise", "kb": 0}}, timeout=60
