@@ -29,7 +29,7 @@ def _script(version: int) -> str:
     return resources.files("pixie_store").joinpath(f"schema_v{version}.sql").read_text("utf-8")
 
 
-MIGRATIONS: tuple[str, ...] = tuple(_script(version) for version in (1, 2, 3, 4))
+MIGRATIONS: tuple[str, ...] = tuple(_script(version) for version in (1, 2, 3, 4, 5))
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -8,6 +8,7 @@ while only the store restarted, and its result must not be lost.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import uuid
 from typing import Any
@@ -33,13 +34,15 @@ ERROR_MAX = 10_000
 STDERR_TAIL_MAX = 65_536
 COLUMNS = (
     "id, tool_id, status, started_at, finished_at, duration_ms, inputs_json, outputs_json, "
-    "error, stderr_tail, starred, label, tool_version"
+    "error, error_kind, stderr_tail, starred, label, tool_version"
 )
 
 
 BRIEF_COLUMNS = (
-    "id, tool_id, status, started_at, finished_at, duration_ms, inputs_json, error, starred, label"
+    "id, tool_id, status, started_at, finished_at, duration_ms, inputs_json, "
+    "error, error_kind, starred, label"
 )
+ERROR_KIND = re.compile(r"[a-z][a-z_]{0,31}")  # the web process's failure kinds: "timeout", "tool_failed"
 
 
 def _decoded(row: sqlite3.Row, columns: tuple[str, ...]) -> tuple[dict[str, Any], str | None]:
@@ -72,6 +75,7 @@ def brief_run_dict(row: sqlite3.Row) -> dict[str, Any]:
         "duration_ms": row["duration_ms"],
         "inputs": values["inputs_json"],
         "error": error,
+        "error_kind": row["error_kind"],
         "starred": bool(row["starred"]),
         "label": row["label"],
     }
@@ -89,6 +93,7 @@ def run_dict(row: sqlite3.Row) -> dict[str, Any]:
         "inputs": values["inputs_json"],
         "outputs": values["outputs_json"],
         "error": error,
+        "error_kind": row["error_kind"],
         "stderr_tail": row["stderr_tail"],
         "starred": bool(row["starred"]),
         "label": row["label"],
@@ -111,7 +116,8 @@ async def mark_interrupted(db: Database, note: str = INTERRUPTED_NOTE) -> int:
     """Runs left ``running`` become ``interrupted`` with ``note``; returns how many."""
     async with db.write() as tx:
         changed, _ = await tx.run(
-            "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE status = 'running'",
+            "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ?, error_kind = 'interrupted' "
+            "WHERE status = 'running'",
             (db.now(), note),
         )
     return changed
@@ -178,6 +184,11 @@ async def finish_run(db: Database, args: Args) -> dict[str, Any]:
     outputs_json = None if outputs is None else to_json(outputs, "outputs")
     error = args.text("error", default=None, max_length=ERROR_MAX, allow_empty=True)
     stderr_tail = args.text("stderr_tail", default=None, max_length=STDERR_TAIL_MAX, allow_empty=True)
+    error_kind = args.text("error_kind", default=None, max_length=32)
+    if error_kind is not None and not ERROR_KIND.fullmatch(error_kind):
+        raise bad_request(
+            f"field 'error_kind' must be a word such as 'timeout', got {error_kind!r}", "error_kind"
+        )
     finished_at = rules.optional_instant(args, "finished_at")
     args.done()
     now = finished_at or db.now()
@@ -190,8 +201,17 @@ async def finish_run(db: Database, args: Args) -> dict[str, Any]:
             raise conflict(f"run {run_id!r} already ended with status {row['status']!r}")
         connection.execute(
             "UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?, outputs_json = ?, "
-            "error = ?, stderr_tail = ? WHERE id = ?",
-            (status, now, duration_ms(row["started_at"], now), outputs_json, error, stderr_tail, run_id),
+            "error = ?, error_kind = ?, stderr_tail = ? WHERE id = ?",
+            (
+                status,
+                now,
+                duration_ms(row["started_at"], now),
+                outputs_json,
+                error,
+                error_kind,
+                stderr_tail,
+                run_id,
+            ),
         )
         return _brief(connection, run_id)
 

@@ -46,6 +46,7 @@ def run_summary(
         "finished_at": record.get("finished_at"),
         "duration_ms": record.get("duration_ms"),
         "error": record.get("error"),
+        "error_kind": record.get("error_kind"),
         "label": record.get("label"),
         "starred": record.get("starred"),
         "exported_at": format_instant(datetime.now(UTC)),  # as every other time Pixie writes

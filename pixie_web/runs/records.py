@@ -162,7 +162,12 @@ class Records:
 
         async def one(run_id: str) -> None:
             with contextlib.suppress(WireError):
-                args = {"run_id": run_id, "status": "interrupted", "error": SHUTDOWN_NOTE}
+                args = {
+                    "run_id": run_id,
+                    "status": "interrupted",
+                    "error": SHUTDOWN_NOTE,
+                    "error_kind": "interrupted",
+                }
                 await self.peers.store.call("runs.finish", args, timeout=0.5)
 
         await asyncio.gather(*(one(run_id) for run_id in run_ids))

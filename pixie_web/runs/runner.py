@@ -172,6 +172,7 @@ class Runner:
             status,
             keep_outputs=keep_outputs,
             error=failure.message if failure else None,
+            error_kind=failure.kind if failure else None,
             stderr_tail=failure.detail if failure else None,
         )
         duration = int((time.time() - started) * 1000)

@@ -165,6 +165,7 @@ class StreamRun:
             status,
             outputs=stored,
             error=failure.message if failure else None,
+            error_kind=failure.kind if failure else None,
             stderr_tail=failure.detail if failure else None,
         )
         duration = int((time.time() - started) * 1000)

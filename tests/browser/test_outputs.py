@@ -393,18 +393,48 @@ def test_streamed_points_extend_a_chart(page: Page) -> None:
 def test_drawings_follow_the_theme(page: Page) -> None:
     expect_chart(page, "chart_pie")
     expect_map(page, "map_points")
-    same_text = """el => el._fullLayout.font.color ===
-        getComputedStyle(document.documentElement).getPropertyValue('--text').trim()"""
     land_fill = "el => getComputedStyle(el).fill"
     pie = surface(page, "chart_pie").element_handle()
     land = surface(page, "map_points").locator("path.map-land")
     light_fill = land.evaluate(land_fill)
     set_theme(page, "dark")
-    page.wait_for_function(same_text, arg=pie)
+    page.wait_for_function(THEME_APPLIED, arg=pie)
     assert land.evaluate(land_fill) != light_fill
     set_theme(page, "light")
-    page.wait_for_function(same_text, arg=pie)
+    page.wait_for_function(THEME_APPLIED, arg=pie)
     assert land.evaluate(land_fill) == light_fill
+
+
+# A chart drawn again in the page's current theme: its text colour is the theme's.
+THEME_APPLIED = """el => el._fullLayout.font.color ===
+    getComputedStyle(document.documentElement).getPropertyValue('--text').trim()"""
+CONTRAST = """el => {
+  const luminance = (colour) => {
+    const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  return [...el.querySelectorAll(".treemaplayer .slice")].filter((s) => s.querySelector("text")).map((s) => {
+    const tile = luminance(getComputedStyle(s.querySelector("path.surface")).fill);
+    const text = luminance(getComputedStyle(s.querySelector("text")).fill);
+    return (Math.max(tile, text) + 0.05) / (Math.min(tile, text) + 0.05);
+  });
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_treemap_labels_read_on_their_tiles(page: Page, theme: str) -> None:
+    set_theme(page, theme)
+    treemap = surface(page, "chart_treemap")
+    expect(card(page, "chart_treemap").locator("figure")).to_have_attribute(
+        "data-drawn", "true", timeout=DRAW_TIMEOUT_MS
+    )
+    page.wait_for_function(THEME_APPLIED, arg=treemap.element_handle())
+    ratios = treemap.evaluate(CONTRAST)
+    assert len(ratios) == 5
+    assert min(ratios) >= 4.5, ratios  # WCAG AA for text
 
 
 def test_the_run_page_passes_axe_in_both_themes(page: Page) -> None:

@@ -108,10 +108,13 @@ async def test_v1_database_is_upgraded_in_place_without_losing_rows(tmp_path: Pa
         counts_of(json.loads(row[5])) for row in before["validation_reports"]
     ]
     # Every run is still there; only the one a crash left 'running' changed, to 'interrupted'.
-    # Version 4 adds the tool's version as a last column, unknown (NULL) for runs made before.
+    # Version 4 adds the tool's version as a column, unknown (NULL) for runs made before; version
+    # 5 the kind of failure after it, unknown too except for the run interrupted at this start.
     runs_after = {row[0]: row for row in table_rows(path, "runs")}
-    assert all(row[-1] is None for row in runs_after.values())
-    runs_after = {key: row[:-1] for key, row in runs_after.items()}
+    assert all(row[-2] is None for row in runs_after.values())
+    kinds = {key: row[-1] for key, row in runs_after.items()}
+    assert kinds == {row[0]: "interrupted" if row[2] == "running" else None for row in before["runs"]}
+    runs_after = {key: row[:-2] for key, row in runs_after.items()}
     assert set(runs_after) == {row[0] for row in before["runs"]}
     for row in before["runs"]:
         after = runs_after[row[0]]

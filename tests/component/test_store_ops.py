@@ -139,7 +139,7 @@ async def test_unknown_fields_are_refused_before_anything_is_written(store: Stor
 
 async def test_store_info(store: StoreHarness, tmp_path: Path) -> None:
     info = await store.call("store.info")
-    assert info == {"db_path": str(tmp_path / "data" / "pixie.db"), "schema_version": 4, "pid": os.getpid()}
+    assert info == {"db_path": str(tmp_path / "data" / "pixie.db"), "schema_version": 5, "pid": os.getpid()}
     assert (await store.call("ping"))["service"] == "store"
 
 
@@ -186,6 +186,7 @@ async def test_run_create_and_finish(store: StoreHarness, clock: FakeClock) -> N
         "inputs": {"sigma": 10},
         "outputs": None,
         "error": None,
+        "error_kind": None,
         "stderr_tail": None,
         "starred": False,
         "label": None,
@@ -223,8 +224,29 @@ async def test_run_with_given_id_and_times(store: StoreHarness) -> None:
         {"run_id": "my-run_1", "status": "error", "error": "boom", "finished_at": "2026-01-01T09:00:02.5Z"},
     )
     assert (done["status"], done["duration_ms"]) == ("error", 2500)
+
     stored = await store.call("runs.get", {"run_id": "my-run_1"})
     assert (stored["error"], stored["outputs"]) == ("boom", None)
+
+
+async def test_a_failed_run_keeps_its_kind_and_one_left_running_is_interrupted(store: StoreHarness) -> None:
+    failed = await store.call("runs.create", {"tool_id": "t", "inputs": {}})
+    await store.call(
+        "runs.finish",
+        {"run_id": failed["id"], "status": "timeout", "error": "too long", "error_kind": "timeout"},
+    )
+    assert (await store.call("runs.get", {"run_id": failed["id"]}))["error_kind"] == "timeout"
+    listed = await store.call("runs.list", {"tool_id": "t", "brief": True})
+    assert listed["items"][0]["error_kind"] == "timeout"
+    left = await store.call("runs.create", {"tool_id": "t", "inputs": {}})
+    await store.call("runs.interrupt_running", {"note": "gone"})
+    assert (await store.call("runs.get", {"run_id": left["id"]}))["error_kind"] == "interrupted"
+    bad = await store.call("runs.create", {"tool_id": "t", "inputs": {}})
+    await expect_error(
+        store.call("runs.finish", {"run_id": bad["id"], "status": "error", "error_kind": "Not a kind!"}),
+        ErrorCode.BAD_REQUEST,
+        "error_kind",
+    )
 
 
 async def test_run_conflicts_and_not_found(store: StoreHarness) -> None:

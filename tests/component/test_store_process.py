@@ -81,9 +81,9 @@ async def test_store_serves_its_database(system: PixieSystem, zmq_context: zmq.a
         assert ping["service"] == "store"
         info = await client.call("store.info")
     pid = system["store"].pid
-    assert info == {"db_path": str(system.data_dir / "pixie.db"), "schema_version": 4, "pid": pid}
+    assert info == {"db_path": str(system.data_dir / "pixie.db"), "schema_version": 5, "pid": pid}
     assert holds_open(pid, system.data_dir / "pixie.db")
-    assert "schema version 4" in system["store"].log_text()
+    assert "schema version 5" in system["store"].log_text()
 
 
 async def test_four_clients_fifty_concurrent_runs_each(

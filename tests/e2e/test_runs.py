@@ -263,6 +263,7 @@ def test_each_failure_has_its_own_panel_and_a_finished_record(
     record = stored(pixie, run_id_of(response))
     assert record["status"] == status
     assert words in record["error"]
+    assert record["error_kind"] == kind  # a skill reading the run later can tell the kinds apart
 
 
 def test_a_failed_environment_build_shows_uvs_output(pixie: PixieSystem) -> None:

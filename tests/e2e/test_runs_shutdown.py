@@ -53,6 +53,7 @@ def test_runs_in_flight_when_pixie_stops_are_told_so_at_once_and_recorded_interr
             run = pixie.get(f"/api/runs/{holder['run_id']}").json()
             assert run["status"] == "interrupted"
             assert run["error"] == SHUTDOWN_NOTE
+            assert run["error_kind"] == "interrupted"
 
 
 def test_open_streams_do_not_hold_up_stopping_the_web_process(tmp_path: Any) -> None:

@@ -294,8 +294,49 @@
     };
   }
 
+  function readableOn(colour) {
+    // Near-black or white, whichever reads on a "#rrggbb" fill (WCAG relative luminance).
+    const rgba = alpha(colour, 1);
+    const parts = /rgba\((\d+),(\d+),(\d+)/.exec(rgba);
+    if (!parts) {
+      return undefined;
+    }
+    const [r, g, b] = parts.slice(1, 4).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.3 ? "#111827" : "#ffffff";
+  }
+
+  function treemapColours(nodes, t) {
+    // Each branch (a child of a top node) one palette colour, its descendants the same; top
+    // nodes the card's own surface. Set here, not left to Plotly, so each label's colour can be
+    // chosen to read on its tile (the theme's text colour is pale in the dark theme).
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const isTop = (n) => !n.parent || !byId.has(n.parent);
+    const branchOf = (n) => {
+      let node = n;
+      for (let depth = 0; depth < 64 && !isTop(node) && !isTop(byId.get(node.parent)); depth += 1) {
+        node = byId.get(node.parent);
+      }
+      return node;
+    };
+    const branches = new Map();
+    return nodes.map((n) => {
+      if (isTop(n)) {
+        return t.surface;
+      }
+      const branch = branchOf(n).id;
+      if (!branches.has(branch)) {
+        branches.set(branch, t.palette[branches.size % t.palette.length]);
+      }
+      return branches.get(branch);
+    });
+  }
+
   function treemap(data, t) {
     const nodes = data.nodes || [];
+    const colours = treemapColours(nodes, t);
     const children = new Map();
     for (const n of nodes) {
       if (n.parent) {
@@ -331,7 +372,8 @@
           values: nodes.map((n) => sized.get(n.id)),
           branchvalues: total ? "total" : "remainder",
           textinfo: "label+value",
-          marker: { line: { color: t.surface, width: 2 } },
+          marker: { colors: colours, line: { color: t.surface, width: 2 } },
+          insidetextfont: { color: colours.map((c) => (c === t.surface ? t.text : readableOn(c) || t.text)) },
           pathbar: { textfont: { color: t.text } },
         },
       ],
