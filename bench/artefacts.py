@@ -6,7 +6,9 @@ For each filter set, side by side and interleaved call by call:
 
 * ``GET /api/artefacts?...`` over HTTP (web process, PX1 to the store, the op, JSON back);
 * the op's own SQL (count, page, tags of the page) run directly on the database file by
-  ``sqlite3`` in this process, read-only.
+  ``sqlite3`` in this process, read-only;
+* the floor: ``GET /api/healthz``, which crosses the same HTTP and PX1 hops (it pings the store
+  and the launcher) and runs no SQL: what any page costs before its query in this architecture.
 
 The ratio is what Pixie's layers add over the database itself. Targets: median HTTP page under
 50 ms and at most 3x the direct SQL.
@@ -159,10 +161,10 @@ def main() -> int:
             header = (
                 f"{'case':<18} {'total':>7} {'http med':>9} {'http p95':>9} {'sql med':>8} {'sql p95':>8}"
             )
-            print(f"{header} {'ratio':>6}")
+            print(f"{header} {'ratio':>6} {'floor med':>10} {'floor/sql':>9}")
             worst = 0.0
             for name, params in CASES:
-                http_times, sql_times = [], []
+                http_times, sql_times, floor_times = [], [], []
                 total = 0
                 for _ in range(options.calls + 3):  # the first three warm both paths
                     start = time.perf_counter()
@@ -173,13 +175,19 @@ def main() -> int:
                     start = time.perf_counter()
                     direct(conn, params)
                     sql_times.append(time.perf_counter() - start)
+                    # The floor: a request that reaches the store (and the launcher) over PX1 and
+                    # runs no SQL: what any page costs before its query, in this architecture.
+                    start = time.perf_counter()
+                    assert system.http.get("/api/healthz").status_code == 200
+                    floor_times.append(time.perf_counter() - start)
                 http_med, http_p95 = ms(http_times[3:])
                 sql_med, sql_p95 = ms(sql_times[3:])
+                floor_med, _ = ms(floor_times[3:])
                 ratio = http_med / sql_med
                 worst = max(worst, http_med)
                 line = f"{name:<18} {total:>7} {http_med:>8.1f}  {http_p95:>8.1f}  {sql_med:>7.1f}"
                 line += f"  {sql_p95:>7.1f}"
-                print(f"{line}  {ratio:>5.1f}x")
+                print(f"{line}  {ratio:>5.1f}x {floor_med:>9.1f}  {floor_med / sql_med:>8.1f}x")
             print(f"slowest median page over HTTP: {worst:.1f} ms")
             print()
             columns = f"{'http med':>9} {'http p95':>9} {'sql med':>8} {'sql p95':>8} {'ratio':>6}"

@@ -294,6 +294,9 @@
     };
   }
 
+  const DARK_TEXT = "#111827";
+  const DARK_TEXT_LUMINANCE = 0.0116;
+
   function readableOn(colour) {
     // Near-black or white, whichever reads on a "#rrggbb" fill (WCAG relative luminance).
     const rgba = alpha(colour, 1);
@@ -305,7 +308,10 @@
       const c = Number(v) / 255;
       return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
     });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.3 ? "#111827" : "#ffffff";
+    const tile = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    const onDark = 1.05 / (tile + 0.05); // white text's contrast with the tile
+    const onLight = (tile + 0.05) / (DARK_TEXT_LUMINANCE + 0.05);
+    return onLight >= onDark ? DARK_TEXT : "#ffffff";
   }
 
   function treemapColours(nodes, t) {
