@@ -8,7 +8,9 @@ themselves (``pixie validate``) or say what they cannot know (``pixie tools``).
 from __future__ import annotations
 
 import argparse
+import os
 import signal
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from shared.cli import system, tools, validate
@@ -35,13 +37,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> None:
-    # Output piped into `head` or `less` that stops reading ends the command quietly, as it
-    # ends cat or grep, instead of with a BrokenPipeError traceback.
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+def _run(argv: list[str] | None) -> object:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
-        raise SystemExit(0)
-    raise SystemExit(args.handler(args))
+        return 0
+    return args.handler(args)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script. Output piped into a reader that stops early (`head`, `less`) ends the
+    command quietly with the shell's code for it, as it ends cat, not with a BrokenPipeError
+    traceback. (Restoring SIGPIPE's default would do that too, but main also runs inside other
+    programs, the test suite among them, which a later write to a closed socket would then kill.)"""
+    try:
+        try:
+            code = _run(argv)
+        except SystemExit as stop:  # argparse's --help, --version and usage errors
+            code = stop.code
+        sys.stdout.flush()  # a reader that went away is found here, not in Python's exit
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 128 + signal.SIGPIPE
+    raise SystemExit(code)

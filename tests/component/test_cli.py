@@ -30,14 +30,27 @@ def test_help_lists_the_commands() -> None:
     assert "status" in result.stdout
 
 
-def test_output_into_a_closed_pipe_ends_quietly() -> None:
+def test_running_the_command_in_process_leaves_sigpipe_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    """A host process (this test suite) must keep Python's own SIGPIPE handling: with the default
+    restored, a later write to a closed socket would kill it."""
+    before = signal.getsignal(signal.SIGPIPE)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert signal.getsignal(signal.SIGPIPE) == before
+    assert "usage: pixie" in capsys.readouterr().out
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     """As `pixie validate x | head -1` does once head has its line: no BrokenPipeError traceback."""
     read_end, write_end = os.pipe()
     os.close(read_end)
+    env = {**os.environ, "PIXIE_DATA_DIR": str(tmp_path / "data")}
     try:
         script = Path(sys.executable).parent / "pixie"
         done = subprocess.run(
-            [str(script), "--help"],
+            [str(script), "config"],  # prints its table with print(), as validate does
+            env=env,
+            cwd=tmp_path,
             stdout=write_end,
             capture_output=False,
             stderr=subprocess.PIPE,
@@ -45,7 +58,7 @@ def test_output_into_a_closed_pipe_ends_quietly() -> None:
         )
     finally:
         os.close(write_end)
-    assert done.returncode == -signal.SIGPIPE
+    assert done.returncode == 128 + signal.SIGPIPE  # what a shell reports for cat in the same place
     assert done.stderr == b""
 
 
