@@ -365,6 +365,24 @@ def test_axis_titles_are_drawn_from_the_spec_or_the_value(page: Page) -> None:
     expect(titles.locator("text.ytitle")).to_have_text("Response")
 
 
+def test_a_histogram_is_ticked_at_its_bin_edges_and_bars_have_headroom(page: Page) -> None:
+    expect_chart(page, "chart_histogram")
+    histogram = surface(page, "chart_histogram").element_handle()
+    edges = page.evaluate("el => el._fullLayout.xaxis.tickvals.length", histogram)
+    assert edges == 7  # six bins
+    tallest, top = page.evaluate(
+        "el => [Math.max(...el._fullData[0].y), el._fullLayout.yaxis.range[1]]", histogram
+    )
+    assert top > tallest  # the tallest bar stops short of the top edge
+    page.get_by_role("tab", name="Bar chart").click()
+    expect_chart(page, "chart_bar")
+    bars = surface(page, "chart_bar").element_handle()
+    tallest, top = page.evaluate(
+        "el => [Math.max(...el._fullData.flatMap((trace) => trace.y)), el._fullLayout.yaxis.range[1]]", bars
+    )
+    assert top > tallest
+
+
 def test_a_log_axis_is_labelled_in_full_numbers(page: Page) -> None:
     expect_chart(page, "chart_line")  # log_y, 1 to 36: one decade and a half
     ticks = surface(page, "chart_line").locator(".yaxislayer-above .ytick text")

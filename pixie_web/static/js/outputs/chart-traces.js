@@ -59,6 +59,15 @@
     return { type: "log", tickmode: "array", tickvals, ticktext };
   }
 
+  // A value axis for bars, from zero (or below it) to a little past the tallest bar, so the
+  // tallest is not drawn against the top edge. Nothing when there is nothing to show.
+  function barRange(values) {
+    const numbers = values.filter((v) => typeof v === "number" && Number.isFinite(v));
+    const low = Math.min(0, ...numbers);
+    const high = Math.max(0, ...numbers);
+    return high > low ? { range: [low < 0 ? low * 1.08 : 0, high > 0 ? high * 1.08 : 0] } : {};
+  }
+
   function flat(lists) {
     return [].concat(...lists.map((list) => list || []));
   }
@@ -88,6 +97,9 @@
     };
     if (type === "chart_bar") {
       layout.barmode = "group";
+      if (!axes.log_y) {
+        Object.assign(layout.yaxis, barRange(flat(series.map((s) => s.y))));
+      }
     }
     return { traces, layout };
   }
@@ -169,6 +181,11 @@
     return counts.map((n, i) => [low + i * width, low + (i + 1) * width, n]);
   }
 
+  function edgeTicks(bins) {
+    const edges = [bins[0][0], ...bins.map((b) => b[1])].map((v) => Number(v.toPrecision(4)));
+    return { tickmode: "array", tickvals: edges, ticktext: edges.map((v) => COMPACT.format(v)) };
+  }
+
   function histogram(data, t) {
     const bins = histogramBins(data.values || [], data.bins);
     const round = (v) => Number(v.toPrecision(6));
@@ -185,7 +202,13 @@
           marker: { color: t.palette[0] },
         },
       ],
-      layout: { showlegend: false, bargap: 0, xaxis: axis(t), yaxis: axis(t, "Count") },
+      layout: {
+        showlegend: false,
+        bargap: 0,
+        // Ticks on the bins' edges while there are few enough to read, so each bar's limits show.
+        xaxis: axis(t, undefined, bins.length && bins.length <= 12 ? edgeTicks(bins) : {}),
+        yaxis: axis(t, "Count", barRange(bins.map((b) => b[2]))),
+      },
     };
   }
 
