@@ -198,6 +198,21 @@ def y_scale(values: Sequence[float], include_zero: bool, pad: float = 0.0) -> tu
     return ticks, Scale(ticks[0], ticks[-1], HEIGHT - BOTTOM, TOP)
 
 
+def axis_scale(
+    values: Sequence[float], *, log: bool, vertical: bool, include_zero: bool = False, pad: float = 0.0
+) -> tuple[list[float], Scale]:
+    """Ticks and the map onto the canvas for a numeric axis: a decade a tick on a log axis."""
+    start, end = (HEIGHT - BOTTOM, TOP) if vertical else (LEFT, WIDTH - RIGHT)
+    ticks = log_ticks(values) if log else nice_ticks(*_domain(values, include_zero, pad))
+    return ticks, (LogScale if log else Scale)(ticks[0], ticks[-1], start, end)
+
+
+def category_centres(names: Sequence[str]) -> dict[str, float]:
+    """Evenly spaced slots across the plot, one a name, by their centres."""
+    slot = (WIDTH - RIGHT - LEFT) / max(1, len(names))
+    return {name: LEFT + slot * (i + 0.5) for i, name in enumerate(names)}
+
+
 def xy_chart(kind: str, data: Mapping[str, Any], title: str) -> str:
     """Line, area or bar; string x values (and every bar chart) use evenly spaced categories."""
     series = [(s["name"], *_thin(s["x"], s["y"])) for s in data["series"]]
@@ -208,29 +223,20 @@ def xy_chart(kind: str, data: Mapping[str, Any], title: str) -> str:
     if log_y:  # a log axis cannot show zero or less: those points are gaps, as on the page
         series = [(n, xs, [v if v is not None and v > 0 else None for v in ys]) for n, xs, ys in series]
     all_y = [y for _, _, ys in series for y in ys if y is not None]
-    if log_y:
-        ticks = log_ticks(all_y)
-        y: Scale = LogScale(ticks[0], ticks[-1], HEIGHT - BOTTOM, TOP)
-    else:
-        ticks, y = y_scale(all_y, include_zero=kind != "chart_line")
+    ticks, y = axis_scale(all_y, log=log_y, vertical=True, include_zero=kind != "chart_line")
     xs_all = [x for _, xs, _ in series for x in xs]
     categorical = kind == "chart_bar" or any(isinstance(x, str) for x in xs_all)
     body = y_axis(ticks, y, axes.get("y_label"))
     if categorical:
         names = list(dict.fromkeys(str(x) for x in xs_all))
-        slot = (WIDTH - RIGHT - LEFT) / max(1, len(names))
-        centre = {name: LEFT + slot * (i + 0.5) for i, name in enumerate(names)}
+        centre = category_centres(names)
+        slot = (WIDTH - RIGHT - LEFT) / max(1, len(names))  # a bar group's width
         body += x_categories(names, centre, axes.get("x_label"))
 
         def place(value: Any) -> float:
             return centre[str(value)]
     else:
-        if log_x:
-            x_ticks = log_ticks([float(x) for x in xs_all])
-            x: Scale = LogScale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
-        else:
-            x_ticks = nice_ticks(*_domain([float(x) for x in xs_all], include_zero=False))
-            x = Scale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
+        x_ticks, x = axis_scale([float(x) for x in xs_all], log=log_x, vertical=False)
         body += _x_numeric(x_ticks, x, axes.get("x_label"))
 
         def place(value: Any) -> float:
@@ -301,25 +307,15 @@ def scatter_chart(data: Mapping[str, Any], title: str) -> str:
         for name, pts in series
     ]
     points = [p for _, pts in series for p in pts]
-    if log_y:
-        ticks = log_ticks([p["y"] for p in points])
-        y: Scale = LogScale(ticks[0], ticks[-1], HEIGHT - BOTTOM, TOP)
-    else:
-        ticks, y = y_scale([p["y"] for p in points], include_zero=False, pad=0.05)
+    ticks, y = axis_scale([p["y"] for p in points], log=log_y, vertical=True, pad=0.05)
     body = y_axis(ticks, y, axes.get("y_label"))
     if numeric:
-        if log_x:
-            x_ticks = log_ticks([float(p["x"]) for p in points])
-            x: Scale = LogScale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
-        else:
-            x_ticks = nice_ticks(*_domain([float(p["x"]) for p in points], include_zero=False, pad=0.05))
-            x = Scale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
+        x_ticks, x = axis_scale([float(p["x"]) for p in points], log=log_x, vertical=False, pad=0.05)
         body += _x_numeric(x_ticks, x, axes.get("x_label"))
         positions = {id(p): x(float(p["x"])) for p in points}
     else:
         names = list(dict.fromkeys(str(p["x"]) for p in points))
-        slot = (WIDTH - RIGHT - LEFT) / max(1, len(names))
-        centre = {name: LEFT + slot * (i + 0.5) for i, name in enumerate(names)}
+        centre = category_centres(names)
         body += x_categories(names, centre, axes.get("x_label"))
         positions = {id(p): centre[str(p["x"])] for p in points}
     for index, (_, pts) in enumerate(series):
