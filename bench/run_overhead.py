@@ -6,7 +6,14 @@ interleaved call by call:
 
 * direct: ``POST http://127.0.0.1:<tool port>/run`` with the JSON body Pixie would send;
 * JSON: ``POST /api/tools/<id>/run`` on Pixie;
-* HTML: ``POST /tool/<id>/run`` with form fields, as htmx sends it.
+* HTML: ``POST /tool/<id>/run`` with form fields, as htmx sends it;
+* the floors under each (``bench/floor_app.py``, a stand-in for the web process on its stack
+  doing only what no run can skip): the relay alone, the JSON floor and the HTML floor.
+
+Each round of calls goes in a shuffled order (the same in every run of the script), so that
+each path follows each other path about as often: a Pixie run leaves work behind its answer
+(finishing its record, in the web process and the store), and a call made in a fixed order
+right after it would always pay for that work while the others never did.
 
 Each Pixie call stores a run (twice: running, then finished), takes and returns a launcher lease,
 creates the run's artefacts folder, scans it afterwards and renders the answer. Run from the
@@ -20,8 +27,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +43,7 @@ import zmq.asyncio
 
 from shared.wire import Endpoints, RpcClient
 from tests.support.launcher import copy_fixture_tool
-from tests.support.system import REPO_ROOT, PixieSystem, wait_until
+from tests.support.system import REPO_ROOT, PixieSystem, free_port, wait_until
 
 LORENZ = {"sigma": 10, "rho": 28, "beta": 2.667, "t_end": 40, "steps": 8000}
 CASES: dict[str, dict[str, Any]] = {
@@ -73,10 +82,14 @@ def stats(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[round(0.95 * (len(ordered) - 1))] * 1000
 
 
+PATHS = ("floor: relay", "floor: JSON", "json", "floor: HTML", "html")
+
+
 def measure(
     system: PixieSystem,
     client: httpx.Client,
     direct: httpx.Client,
+    floor: str,
     tool_id: str,
     inputs: dict[str, Any],
     runs: int,
@@ -96,20 +109,33 @@ def measure(
         "direct": lambda: direct.post(f"http://127.0.0.1:{port}/run", json=body),
         "json": lambda: client.post(f"/api/tools/{tool_id}/run", json={"inputs": inputs}),
         "html": lambda: client.post(f"/tool/{tool_id}/run", data=form),
+        "floor: relay": lambda: direct.post(f"{floor}/relay/{port}", json=body),
+        "floor: JSON": lambda: direct.post(f"{floor}/json/{tool_id}", json={"inputs": inputs}),
+        "floor: HTML": lambda: direct.post(f"{floor}/html/{tool_id}", data=form),
     }
+    names = list(calls)
     samples: dict[str, list[float]] = {name: [] for name in calls}
+    order = random.Random(7)  # the same orders in every run of the script
     for _ in range(runs):
-        for name, call in calls.items():
-            samples[name].append(timed(call))
+        order.shuffle(names)
+        for name in names:
+            samples[name].append(timed(calls[name]))
     d_med, d_p95 = stats(samples["direct"])
     rows = []
-    for path in ("json", "html"):
+    for path in PATHS:
         med, p95 = stats(samples[path])
         ratio = med / d_med
         rows.append(
             f"| {tool_id} | {path} | {d_med:.1f} | {d_p95:.1f} | {med:.1f} | {p95:.1f} | {ratio:.2f}x |"
         )
     return rows
+
+
+def _answers(client: httpx.Client, base: str) -> bool:
+    try:
+        return client.get(f"{base}/").status_code == 404
+    except httpx.TransportError:
+        return False
 
 
 def main(runs: int) -> None:
@@ -123,17 +149,27 @@ def main(runs: int) -> None:
                 ignore=shutil.ignore_patterns(".venv"),
             )
         system.start()
+        floor_port = free_port()
+        floor_app = subprocess.Popen(
+            [sys.executable, "-m", "bench.floor_app", str(floor_port), str(system.data_dir), f"{temp}/floor"],
+            cwd=REPO_ROOT,
+        )
         try:
             system.wait_healthy()
             wait_until(lambda: len(system.get("/api/tools").json()) == 3, timeout=10, what="tools")
             client = httpx.Client(base_url=system.base_url, timeout=120, trust_env=False)
             direct = httpx.Client(timeout=120, trust_env=False)
+            floor = f"http://127.0.0.1:{floor_port}"
+            wait_until(lambda: _answers(direct, floor), timeout=20, what="the floor app")
             rows = []
             for tool_id, inputs in CASES.items():
-                rows.extend(measure(system, client, direct, tool_id, inputs, runs, temp))
+                rows.extend(measure(system, client, direct, floor, tool_id, inputs, runs, temp))
         finally:
+            floor_app.terminate()
+            floor_app.wait(10)
             system.stop()
-    print(f"Warm runs, {runs} of each, interleaved; {sys.platform}, Python {sys.version.split()[0]}")
+    version = sys.version.split()[0]
+    print(f"Warm runs, {runs} of each, interleaved in rotation; {sys.platform}, Python {version}")
     print()
     print(
         "| tool | path | direct median ms | direct p95 ms | Pixie median ms | Pixie p95 ms | median ratio |"
