@@ -19,9 +19,9 @@ from pixie_web.exports.files import kept_files, locate, run_relative
 from pixie_web.exports.names import ZipNames
 from pixie_web.exports.report import Report
 from pixie_web.exports.zipstream import CHUNK, ZipStream
-from pixie_web.runs.artefacts import safe_path
+from pixie_web.runs.artefacts import spilled_file
 from shared import jsonio
-from shared.runfiles import REFERENCE_KEY, is_reference
+from shared.runfiles import LITERAL_KEY, is_literal, is_reference
 from shared.timestamps import format_instant
 from shared.toolspec import ToolSpec
 
@@ -55,16 +55,18 @@ def run_summary(
 
 
 async def _outputs_json(zip_: ZipStream, outputs: Mapping[str, Any], root: Path) -> AsyncIterator[bytes]:
-    """``outputs.json`` written key by key; spilled values are copied from their files."""
+    """``outputs.json`` written key by key, with every value as the tool answered it: spilled
+    values copied from their files (one that cannot be read back stays a reference), escaped ones
+    unwrapped."""
     entry = zip_.open("outputs.json")
     try:
         entry.write(b"{")
         for index, (key, value) in enumerate(outputs.items()):
             entry.write((", " if index else "").encode() + jsonio.dumps(key) + b": ")
-            path = None
-            if is_reference(value):
-                path = safe_path(root, str(value[REFERENCE_KEY].get("rel_path", "")))
-            if path is not None and await asyncio.to_thread(path.is_file):
+            path = await asyncio.to_thread(spilled_file, root, value) if is_reference(value) else None
+            if is_literal(value):
+                entry.write(jsonio.dumps(value[LITERAL_KEY]))
+            elif path is not None:  # its digest was checked: the file holds the value's JSON
                 source = await asyncio.to_thread(path.open, "rb")
                 try:
                     while await asyncio.to_thread(_copy, source, entry):

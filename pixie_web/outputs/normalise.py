@@ -75,9 +75,9 @@ def normalise(spec: OutputSpec, value: Any, *, present: bool = True) -> Shown:
     if not present or (value is None and spec.type not in NULL_IS_A_VALUE):
         return Shown(spec.key, spec.type, "empty", None, None)
     if isinstance(value, dict) and REFERENCE_KEY in value and is_reference(value):
-        # resolve_references found no file to read back: say so, rather than blame the value.
+        # resolve_references could not read the file back: say so, rather than blame the value.
         where = value[REFERENCE_KEY].get("rel_path") or "a file beside its run"
-        return _problem(spec, f"This output was kept in a file ({where}) that is no longer on disk.")
+        return _problem(spec, f"This output was kept in a file ({where}) that is missing or was changed.")
     normaliser = NORMALISERS.get(spec.type)
     if normaliser is None:
         return _problem(spec, f'Pixie cannot show outputs of type "{spec.type}".')

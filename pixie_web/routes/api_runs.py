@@ -17,7 +17,7 @@ from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.query import accepts
 from pixie_web.routes.api_artefacts import api_item
 from pixie_web.routes.tool_runs import event_stream, sse_response
-from pixie_web.runs.artefacts import resolve_references
+from pixie_web.runs.artefacts import read_back
 from pixie_web.runs.outcome import RunResult
 from pixie_web.runs.streaming import StreamRun, start_stream
 from pixie_web.tools import find_tool, known_tool
@@ -109,7 +109,7 @@ async def _stored_run(run_id: str) -> dict[str, Any]:
     await state().runner.settled(run_id)
     record: dict[str, Any] = await state().peers.store.call("runs.get", {"run_id": run_id})
     if record["outputs"]:
-        record["outputs"] = resolve_references(record["outputs"], state().settings.artefacts_dir)
+        record["outputs"] = await read_back(record["outputs"], state().settings.artefacts_dir)
     try:
         listed = await state().peers.store.call("artefacts.for_run", {"run_id": run_id})
         record["artefacts"] = [api_item(item) for item in listed["items"]]
@@ -148,6 +148,10 @@ async def list_runs(tool_id: str) -> Response:
             )
             raise BodyProblem(message, "before") from None
         raise
+    root = state().settings.artefacts_dir
+    for item in page["items"]:  # as GET /api/runs/<id> gives them: spilled values read back
+        if item.get("outputs"):
+            item["outputs"] = await read_back(item["outputs"], root)
     return jsonify({"items": page["items"], "next_before": page.get("next_before")})
 
 

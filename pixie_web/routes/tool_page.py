@@ -15,7 +15,7 @@ from pixie_web.context import state
 from pixie_web.inputs import form_values, render_form_fields
 from pixie_web.outputs import render_panel
 from pixie_web.peers import LAUNCHER, STORE
-from pixie_web.runs.artefacts import resolve_references
+from pixie_web.runs.artefacts import read_back
 from pixie_web.tool_context import head_and_history
 from pixie_web.tools import Tool, ToolProblem, find_tool
 from shared.wire import WireError
@@ -80,7 +80,7 @@ async def _latest_result(tool: Tool, runs: list[dict[str, Any]]) -> tuple[dict[s
         return record, None
     if not record["outputs"]:
         return None, None
-    return runs[0], resolve_references(record["outputs"], state().settings.artefacts_dir)
+    return runs[0], await read_back(record["outputs"], state().settings.artefacts_dir)
 
 
 def _reply(tool: Tool, outputs: Any) -> str | None:

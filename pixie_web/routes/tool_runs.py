@@ -23,7 +23,7 @@ from pixie_web.fragments import FRAGMENTS, render_fragment
 from pixie_web.inputs import Upload, coerce_form, form_values, redisplay_values, render_form_fields
 from pixie_web.outputs import render_card, render_panel
 from pixie_web.peers import LAUNCHER, STORE
-from pixie_web.runs.artefacts import resolve_references
+from pixie_web.runs.artefacts import read_back
 from pixie_web.runs.outcome import RunResult
 from pixie_web.runs.streaming import StreamRun, start_stream
 from pixie_web.tool_context import head_and_history
@@ -218,9 +218,8 @@ async def replay(tool_id: str, run_id: str) -> Response:
     if record is None:
         message = f"{tool.record['name']} has no run {run_id!r}."
         return await _html("error.html", 404, title="Run not found", message=message)
-    outputs = (
-        resolve_references(record["outputs"], state().settings.artefacts_dir) if record["outputs"] else None
-    )
+    root = state().settings.artefacts_dir
+    outputs = await read_back(record["outputs"], root) if record["outputs"] else None
     fields = render_form_fields(tool.spec, form_values(tool.spec, record["inputs"] or {}), {})
     panel = render_panel(tool.spec, outputs) if outputs is not None else None
     extras = await head_and_history(state(), tool.record)

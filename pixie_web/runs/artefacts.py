@@ -10,10 +10,13 @@ first folder is that output's key.
 Output values too large for the database (``inline_output_max_bytes``) are written as JSON files
 under the run's ``.pixie/`` folder (a dot folder, so scans skip it) and replaced in the stored
 record by a reference that ``resolve_references`` reads back, so a replay shows the same thing.
+A file is read back only when it still has the sha256 its reference recorded: a damaged or
+replaced file leaves the reference, which the page shows as an output it cannot draw.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import mimetypes
@@ -27,7 +30,7 @@ from typing import Any
 
 from pixie_web.outputs.numbers import human_size
 from shared import jsonio
-from shared.runfiles import REFERENCE_KEY, SPILL_FOLDER, is_reference
+from shared.runfiles import LITERAL_KEY, REFERENCE_KEY, SPILL_FOLDER, is_literal, is_reference
 
 EXTRA_TYPES = {
     ".csv": "text/csv",
@@ -184,21 +187,27 @@ def encode_values(outputs: Mapping[str, Any]) -> dict[str, bytes]:
 
 
 def spill_large_values(encoded: Mapping[str, bytes], folder: Path, limit: int) -> list[Spill]:
-    """Write each value over ``limit`` bytes (``encode_values``) to ``<folder>/.pixie/<key>.json``."""
+    """Write each value over ``limit`` bytes (``encode_values``) to ``<folder>/.pixie/<name>.json``
+    (``spill_name``)."""
     spills = []
     for key, data in encoded.items():
         if len(data) <= limit:
             continue
-        target = folder / SPILL_FOLDER / f"{_safe_name(key)}.json"
+        target = folder / SPILL_FOLDER / f"{spill_name(key)}.json"
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         target.write_bytes(data)
         spills.append(Spill(key, target, len(data), hashlib.sha256(data).hexdigest()))
     return spills
 
 
-def _safe_name(key: str) -> str:
-    cleaned = "".join(c if c.isalnum() or c in "-_" else "_" for c in key)
-    return cleaned or "output"
+def spill_name(key: str) -> str:
+    """A file name for an output key, unique per key: a key of letters, digits, ``-`` and ``_``
+    is its own name; any other key is cleaned and given a digest of itself, so that keys that
+    clean to the same name ("x.y" and "x_y") do not share a file."""
+    cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in key)
+    if cleaned == key:
+        return key
+    return f"{cleaned[:64]}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
 
 
 def reference(artefact: Mapping[str, Any]) -> dict[str, Any]:
@@ -213,18 +222,59 @@ def reference(artefact: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+async def read_back(outputs: Mapping[str, Any], root: Path) -> dict[str, Any]:
+    """``resolve_references`` off the event loop, for outputs that hold any reference or escaped
+    value (a spilled value may be megabytes to read and hash); others are returned as they are."""
+    if any(is_reference(value) or is_literal(value) for value in outputs.values()):
+        return await asyncio.to_thread(resolve_references, outputs, root)
+    return dict(outputs)
+
+
 def resolve_references(outputs: Mapping[str, Any], root: Path) -> dict[str, Any]:
-    """Stored outputs with every spilled value read back from its file (a missing file stays a
-    reference, which the page shows as an output it cannot draw)."""
+    """Stored outputs as the tool answered them: every spilled value read back from its file (one
+    that cannot be read back stays a reference, which the page shows as an output it cannot
+    draw), and every escaped value (``shared.runfiles.escape``) as it came."""
     resolved = {}
     for key, value in outputs.items():
-        if is_reference(value):
-            path = safe_path(root, str(value[REFERENCE_KEY].get("rel_path", "")))
-            if path is not None and path.is_file():
-                resolved[key] = jsonio.loads(path.read_bytes())
-                continue
+        if is_literal(value):
+            value = value[LITERAL_KEY]
+        elif is_reference(value):
+            data = _spilled_bytes(root, value)
+            if data is not None:
+                with contextlib.suppress(ValueError):  # a file with the recorded digest is JSON
+                    value = jsonio.loads(data)  # the value as the tool answered it, never escaped
         resolved[key] = value
     return resolved
+
+
+def _spilled_bytes(root: Path, value: Mapping[str, Any]) -> bytes | None:
+    path = spilled_file(root, value, check=False)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == value[REFERENCE_KEY].get("sha256") else None
+
+
+def spilled_file(root: Path, value: Mapping[str, Any], *, check: bool = True) -> Path | None:
+    """The file a reference names, if it is a regular file inside the artefacts root and (with
+    ``check``) still has the sha256 the reference recorded."""
+    path = safe_path(root, str(value[REFERENCE_KEY].get("rel_path", "")))
+    if path is None or not path.is_file():
+        return None
+    if check:
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as source:
+                while chunk := source.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            return None
+        if digest.hexdigest() != value[REFERENCE_KEY].get("sha256"):
+            return None
+    return path
 
 
 def safe_path(root: Path, rel_path: str) -> Path | None:

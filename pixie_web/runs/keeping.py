@@ -20,6 +20,7 @@ from pixie_web.runs.secrets import ToolSecrets
 from pixie_web.runs.spares import SpareFolders
 from shared import jsonio
 from shared.config import Settings
+from shared.runfiles import escape
 from shared.toolspec import ToolSpec
 from shared.wire import ErrorCode, WireError
 
@@ -121,13 +122,17 @@ class Keeper:
         """The outputs as they are stored: large values replaced by references to their files.
 
         ``encoded`` is the tool's answer as it came (when ``outputs`` is that answer). Each value
-        is encoded once, to measure it, and that encoding is what goes to the store.
+        is encoded once, to measure it, and that encoding is what goes to the store. A spilled
+        value's file holds the value as it came; a value kept inline that looks like a reference
+        is stored escaped (``shared.runfiles.escape``).
         """
         limit = self.settings.inline_output_max_bytes
-        if encoded is not None and len(encoded) <= limit:
+        escaped = {key: value for key, value in outputs.items() if escape(value) is not value}
+        if encoded is not None and len(encoded) <= limit and not escaped:
             return jsonio.fragment(encoded)  # the whole answer is small: no value can be too large
         values = files.encode_values(outputs)
         stored: dict[str, Any] = {key: jsonio.fragment(data) for key, data in values.items()}
+        stored.update((key, escape(value)) for key, value in escaped.items())
         for spill in files.spill_large_values(values, folder, limit):
             rel_path = spill.path.relative_to(self.settings.artefacts_dir).as_posix()
             artefact: dict[str, Any] = {

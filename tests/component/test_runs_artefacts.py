@@ -22,7 +22,9 @@ from pixie_web.runs.artefacts import (
     safe_path,
     scan_run_dir,
     spill_large_values,
+    spill_name,
 )
+from shared.runfiles import escape
 
 
 def test_a_run_folder_is_private_whether_its_parents_exist_or_not(tmp_path: Path) -> None:
@@ -117,6 +119,83 @@ def test_large_values_are_spilled_and_resolved(folder: Path) -> None:
     assert json.dumps(stored).__len__() < 500
     assert resolve_references(stored, root) == {"small": 1, "table": big}
     assert _scan(folder).files == []  # the spill folder is not scanned as tool output
+
+
+def _stored(folder: Path, outputs: dict[str, object]) -> dict[str, object]:
+    """``outputs`` as Keeper.spill stores them with a limit of 1 KiB (artefact ids left out)."""
+    root = folder.parents[2]
+    values = encode_values(outputs)
+    stored: dict[str, object] = {key: escape(value) for key, value in outputs.items()}
+    for spill in spill_large_values(values, folder, limit=1024):
+        artefact = {
+            "id": None,
+            "rel_path": spill.path.relative_to(root).as_posix(),
+            "size_bytes": spill.size_bytes,
+            "sha256": spill.sha256,
+        }
+        stored[spill.output_key] = reference(artefact)
+    return stored
+
+
+def test_keys_that_clean_to_the_same_name_spill_to_their_own_files(folder: Path) -> None:
+    outputs = {key: key * 2000 for key in ("x.y", "x_y", "x-y", "x y", "é")}
+    stored = _stored(folder, outputs)
+    names = {spill_name(key) for key in outputs}
+    assert len(names) == len(outputs)
+    assert spill_name("x_y") == "x_y"
+    assert spill_name("table-2") == "table-2"
+    assert len(list((folder / ".pixie").iterdir())) == len(outputs)
+    assert resolve_references(stored, folder.parents[2]) == outputs
+
+
+def test_a_spill_file_that_was_damaged_or_replaced_stays_a_reference(folder: Path) -> None:
+    outputs = {"cut": "c" * 4000, "edited": "e" * 4000, "fine": "f" * 4000}
+    stored = _stored(folder, outputs)
+    spilled = folder / ".pixie"
+    (spilled / "cut.json").write_bytes((spilled / "cut.json").read_bytes()[:100])  # a half-written file
+    (spilled / "edited.json").write_bytes(b'"' + b"E" * 3998 + b'"')  # valid JSON, not what was kept
+    resolved = resolve_references(stored, folder.parents[2])
+    assert resolved["cut"] == stored["cut"]
+    assert is_reference(resolved["cut"])
+    assert resolved["edited"] == stored["edited"]
+    assert resolved["fine"] == outputs["fine"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"$pixie_artefact": {"id": 1, "rel_path": "tool/day/other-run/.pixie/text.json"}},
+        {"$pixie_literal": "x"},
+        {"$pixie_literal": {"$pixie_literal": 1}},
+        {"$pixie_artefact": "not even a reference"},
+    ],
+)
+def test_a_tool_value_shaped_like_a_reference_is_read_back_as_the_tool_answered_it(
+    folder: Path, value: dict[str, object]
+) -> None:
+    stored = _stored(folder, {"small": value, "large": {**value, "pad": "p" * 4000}})
+    assert not is_reference(stored["small"])
+    assert resolve_references(stored, folder.parents[2]) == {
+        "small": value,
+        "large": {**value, "pad": "p" * 4000},
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("text", False),
+        ({"a": 1}, False),
+        ({"$pixie_artefact": {}, "other": 1}, False),
+        ({"$pixie_artefact": {}}, True),
+        ({"$pixie_literal": None}, True),
+        ([{"$pixie_artefact": {}}], False),  # only whole output values are ever references
+    ],
+)
+def test_escape(value: object, escaped: bool) -> None:
+    assert (escape(value) is not value) is escaped
+    if escaped:
+        assert escape(value) == {"$pixie_literal": value}
 
 
 def test_a_missing_spill_file_stays_a_reference(tmp_path: Path) -> None:

@@ -1152,12 +1152,12 @@ def test_scatter_points_that_are_not_plain_are_named(points: list[Any], words: s
     assert words in (shown.problem or "")
 
 
-def test_a_spilled_value_whose_file_is_gone_says_so_rather_than_blaming_the_value() -> None:
+def test_a_spilled_value_that_cannot_be_read_back_says_so_rather_than_blaming_the_value() -> None:
     rel_path = "lorenz/2026-11-30/r1/.pixie/trajectory.json"
     stored = {"$pixie_artefact": {"id": 2, "rel_path": rel_path, "size_bytes": 80_000}}
     shown = normalise(spec("chart_line"), stored)
     assert shown.state == "problem"
-    assert shown.problem == f"This output was kept in a file ({rel_path}) that is no longer on disk."
+    assert shown.problem == f"This output was kept in a file ({rel_path}) that is missing or was changed."
 
 
 @pytest.mark.parametrize(
