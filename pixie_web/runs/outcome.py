@@ -62,6 +62,7 @@ class ActiveRun:
     port: int | None = None
     answer: bytes | None = None  # the body of the tool's 200 answer
     cancel_requested: bool = False
+    cancelled: asyncio.Event = field(default_factory=asyncio.Event)  # set with cancel_requested
     interrupted: bool = False  # Pixie began stopping before the run ended
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 

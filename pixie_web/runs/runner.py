@@ -142,7 +142,12 @@ class Runner:
             raise
         try:
             if unusable is None:
-                outputs, failure = await self._call_tool(spec, inputs, run_id, folder, active, await leasing)
+                lease = await self.lease_unless_cancelled(tool_id, leasing, active)
+                outputs, failure = (
+                    (None, None)
+                    if lease is None
+                    else await self._call_tool(spec, inputs, run_id, folder, active, lease)
+                )
             else:
                 await self._return_lease(tool_id, leasing)
                 outputs, failure = None, Failure("artefacts", unusable)
@@ -183,6 +188,26 @@ class Runner:
         lease = await leasing
         if isinstance(lease, dict):
             await self.release(tool_id, lease["lease_id"])
+
+    async def lease_unless_cancelled(
+        self, tool_id: str, leasing: asyncio.Task[dict[str, Any] | WireError], active: ActiveRun
+    ) -> dict[str, Any] | WireError | None:
+        """The lease ``leasing`` is taking, or None when the run is cancelled first.
+
+        A run waits here while its tool starts or while a ``concurrent: false`` tool serves the
+        runs ahead of it. Cancelled meanwhile, it leaves at once and never reaches the tool; the
+        lease, once the launcher grants it, is handed straight back, so the runs after it go on.
+        """
+        if not leasing.done():
+            cancelled = asyncio.ensure_future(active.cancelled.wait())
+            try:
+                await asyncio.wait({leasing, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                cancelled.cancel()
+        if not active.cancel_requested:
+            return await leasing
+        self.adopt(asyncio.create_task(self._return_lease(tool_id, leasing)))
+        return None
 
     async def acquire(self, tool_id: str, run_id: str) -> dict[str, Any] | WireError:
         """A lease on the tool, or the reason there is none."""
@@ -313,6 +338,11 @@ class Runner:
         if active is None:
             return False
         active.cancel_requested = True
+        active.cancelled.set()
+        if active.port is None:  # not at the tool yet: the run leaves its queue by itself
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(active.finished.wait(), 5.0)
+            return True
         has_cancel = False
         if active.port is not None:
             try:

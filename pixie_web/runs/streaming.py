@@ -181,7 +181,10 @@ class StreamRun:
         self, folder: Path, active: ActiveRun, registered: list[dict[str, Any]]
     ) -> Failure | None:
         runner = self.runner
-        lease = await runner.acquire(self.tool_id, self.run_id)
+        leasing = asyncio.create_task(runner.acquire(self.tool_id, self.run_id))
+        lease = await runner.lease_unless_cancelled(self.tool_id, leasing, active)
+        if lease is None:
+            return None  # cancelled before it reached the tool
         if isinstance(lease, WireError):
             return start_failure(lease)
         active.port = port = lease["port"]

@@ -196,6 +196,43 @@ def test_a_run_ended_by_stopping_the_tool_for_another_runs_cancel_is_told_so(pix
     )
 
 
+def test_cancelling_a_queued_run_takes_it_out_of_the_queue_and_leaves_the_tool_alone(
+    pixie: PixieSystem,
+) -> None:
+    thread, holder = start_slow_run(pixie, "one-at-a-time", seconds=3)
+    pid = pixie.get("/api/launcher/state").json()["tools"]["one-at-a-time"]["pid"]
+    waiting: dict[str, Any] = {}
+
+    def second() -> None:
+        body = {"inputs": {"mode": "slow", "seconds": 20}}
+        waiting["response"] = pixie.http.post("/api/tools/one-at-a-time/run", json=body, timeout=60).json()
+
+    queued = threading.Thread(target=second)
+    queued.start()
+    wait_until(
+        lambda: pixie.get("/api/launcher/state").json()["tools"]["one-at-a-time"]["queued"] == 1,
+        timeout=20,
+        what="the second run to wait for the tool",
+    )
+    newest = pixie.get("/api/tools/one-at-a-time/runs?limit=1").json()["items"][0]["id"]
+    assert newest != holder["run_id"]
+    started = time.monotonic()
+    assert pixie.http.post(f"/api/runs/{newest}/cancel").json()["cancelled"] is True
+    queued.join(30)
+    assert time.monotonic() - started < 5  # it did not wait for its turn
+    assert waiting["response"]["status"] == "cancelled"
+    thread.join(30)
+    assert holder["response"]["status"] == "ok"  # the run being served was not disturbed
+    state = pixie.get("/api/launcher/state").json()["tools"]["one-at-a-time"]
+    assert (state["state"], state["pid"]) == ("running", pid)
+
+    def lease_handed_back() -> bool:
+        tool = pixie.get("/api/launcher/state").json()["tools"]["one-at-a-time"]
+        return bool(tool["in_flight"] == 0 and tool["queued"] == 0)
+
+    wait_until(lease_handed_back, timeout=10, what="the cancelled run's lease to be returned")
+
+
 def test_cancelling_a_finished_or_unknown_run_is_a_clear_no_op(pixie: PixieSystem) -> None:
     done = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": {"mode": "slow", "seconds": 0}}).json()
     finished = pixie.http.post(f"/api/runs/{done['run_id']}/cancel")
