@@ -53,9 +53,15 @@ class PixieRequest(Request):
 
     def __init__(self, method: str, scheme: str, path: str, *args: Any, **kwargs: Any) -> None:
         limit = kwargs.get("max_content_length")
-        if limit is not None and not RUN_ROUTES.fullmatch(path):
+        runs = RUN_ROUTES.fullmatch(path) is not None
+        if limit is not None and not runs:
             kwargs["max_content_length"] = min(limit, SMALL_BODY_BYTES)
         super().__init__(method, scheme, path, *args, **kwargs)
+        if runs and limit is not None:
+            # The run form posts as multipart, and one text field can be large: a long text, a
+            # table, or a file kept from the run before, sent back as its data URL. Quart holds
+            # each field to 500 KB by default; a run's fields are held to the body's own limit.
+            self.max_form_memory_size = limit
 
 
 async def posted_form(json_route: str) -> MultiDict[str, str]:

@@ -71,6 +71,8 @@ TOOL_COPY_IGNORE = shutil.ignore_patterns(".venv", "__pycache__", ".env", ".pyte
 STATUS_IN_CONSOLE = re.compile(r"status of (\d{3})")
 # The console's echo of a request Playwright reports itself (blocked, failed or a 4xx/5xx response).
 LOAD_FAILURE = "Failed to load resource"
+# htmx logs every error status it is answered with to the console, as an error, in this form.
+HTMX_ERROR_STATUS = re.compile(r"^Response Status Error Code (\d{3}) from (\S+?),? ")
 
 
 def launch_browser(playwright: Playwright) -> Browser:
@@ -251,6 +253,9 @@ class PageHealth:
         url = str(message.location.get("url", ""))
         if message.text.startswith(LOAD_FAILURE) and self._is_echo(message.text, url):
             return
+        htmx = HTMX_ERROR_STATUS.match(message.text)
+        if htmx and any(e.status == int(htmx.group(1)) and e.path == htmx.group(2) for e in self.expected):
+            return  # htmx's own echo of a response the test declared
         where = f" ({url}:{message.location.get('lineNumber')})" if url else ""
         self.console_errors.append(f"{message.text}{where}")
 

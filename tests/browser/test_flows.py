@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from shared.scaffold import create_tool
-from tests.browser.support import PageOpener, axe_check, screenshots, set_theme, start_pixie
+from tests.browser.support import PageOpener, axe_check, page_health, screenshots, set_theme, start_pixie
 from tests.support.launcher import copy_fixture_tool
 from tests.support.system import PixieSystem, wait_until
 from tests.support.tools import write_tool
@@ -215,6 +215,32 @@ def test_a_failing_run_shows_an_error_card_with_details(system: PixieSystem, ope
     expect(card).to_have_attribute("role", "alert")
     expect(card.get_by_role("heading")).to_be_visible()
     assert page.locator("#run-status").get_attribute("data-status") == "error"
+
+
+def test_a_run_request_that_pixie_refuses_says_why_where_the_result_would_be(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    """htmx swaps nothing for an error status; the page must still say what happened."""
+    page = open_page(system, "/tool/compound-interest")
+    page_health(page).expect_response(413, "/tool/compound-interest/run")
+    page.evaluate(  # more fields than a form may have (1,000): Pixie answers 413
+        """() => {
+            const form = document.querySelector("form[data-run-form]");
+            for (let i = 0; i < 1001; i++) {
+                const field = document.createElement("input");
+                field.type = "hidden";
+                field.name = "extra" + i;
+                form.append(field);
+            }
+        }"""
+    )
+    page.get_by_role("button", name=re.compile(r"^(Re-run|Run)$")).click()
+    failure = page.locator("#output-panel .run-failure[data-failure='request']")
+    expect(failure).to_be_visible()
+    expect(failure).to_have_attribute("role", "alert")
+    expect(failure).to_contain_text("The run could not be started")
+    expect(failure).to_contain_text("Pixie answered 413")
+    expect(page.get_by_role("button", name=re.compile(r"^(Re-run|Run)$"))).to_be_enabled()
 
 
 def test_a_streaming_run_fills_in_and_can_be_cancelled(system: PixieSystem, open_page: PageOpener) -> None:

@@ -199,6 +199,19 @@ def test_every_input_type_reaches_the_tool_as_json(pixie: PixieSystem) -> None:
     assert oct(Path(received["_pixie"]["artefacts_dir"]).stat().st_mode & 0o777) == "0o700"
 
 
+def test_a_large_text_field_in_a_multipart_form_reaches_the_tool(pixie: PixieSystem) -> None:
+    """The run form posts as multipart (it may hold files), and a long text, or a file kept from
+    the run before and sent back as its data URL, is one large field of it."""
+    readme = "# Notes\n\n" + "n" * 600_000
+    files = [("data", ("table.csv", b"a,b\n1,2\n", "text/csv"))]
+    form = {"name": "Ada", "day": "2026-05-01", "readme": readme}
+    response = post_form(pixie, "echo-all", form, files)
+    assert response.status_code == 200, response.text[:500]
+    record = stored(pixie, run_id_of(response))
+    assert record["status"] == "ok", record
+    assert record["outputs"]["received"]["inputs"]["readme"] == readme
+
+
 def test_invalid_input_never_reaches_the_tool_and_names_each_field(pixie: PixieSystem) -> None:
     before = pixie.get("/api/tools/echo-all/runs").json()["items"]
     response = post_form(pixie, "echo-all", {"name": "", "amount": "5000", "mode": "turbo", "accent": "blue"})

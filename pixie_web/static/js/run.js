@@ -74,9 +74,46 @@
       setBusy(form, false);
     }
     if (!event.detail.successful) {
-      Pixie.announce("The run could not be started: Pixie did not answer.");
+      showRequestFailure(event.detail.xhr);
     }
   });
+
+  // htmx swaps nothing for an error status: say what went wrong where the result would be.
+  function showRequestFailure(xhr) {
+    const reason = !xhr || !xhr.status ? "Pixie did not answer." : answeredReason(xhr);
+    Pixie.announce("The run could not be started: " + reason);
+    const panel = document.getElementById("output-panel");
+    if (!panel) {
+      return;
+    }
+    const box = document.createElement("section");
+    box.className = "run-failure run-failure-request";
+    box.setAttribute("role", "alert");
+    box.dataset.failure = "request";
+    const heading = document.createElement("h2");
+    heading.textContent = "The run could not be started";
+    const message = document.createElement("p");
+    message.className = "failure-message";
+    message.textContent = reason;
+    box.append(heading, message);
+    panel.querySelectorAll(".run-failure-request").forEach((old) => old.remove());
+    panel.prepend(box);
+  }
+
+  function answeredReason(xhr) {
+    const text = xhr.responseText || "";
+    let said = "";
+    try {
+      const body = JSON.parse(text);
+      said = (body && body.error && body.error.message) || "";
+    } catch (notJson) {
+      const page = new DOMParser().parseFromString(text, "text/html");
+      const line = page.querySelector(".error-page p, main p, p");
+      said = line ? line.textContent.trim() : "";
+    }
+    const status = "Pixie answered " + xhr.status + (xhr.statusText ? " " + xhr.statusText : "");
+    return said ? status + ": " + said : status + ".";
+  }
 
   // On a narrow window the outputs are under the form, often below the fold: bring a new
   // result into view (not in the chat layout, whose reply sits just above its composer).
