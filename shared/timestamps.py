@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 Clock = Callable[[], datetime]
 
-_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def system_clock() -> datetime:

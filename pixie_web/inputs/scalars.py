@@ -20,13 +20,16 @@ from shared.toolspec import Option
 
 _SHOW_LIMIT = 60
 _MAX_EXACT_INT = 2**53
-_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_INT_TEXT = re.compile(r"[+-]?\d+")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?")
+# re.ASCII: \d is 0-9 only. Without it "1٩:0٠" passes as a time, and the tool, or Python's own
+# ISO parsers, then meet digits they do not read.
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_INT_TEXT = re.compile(r"[+-]?\d+", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?", re.ASCII)
 _DATETIME = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)"
-    r"(?P<zone>Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?"
+    r"(?P<zone>Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?",
+    re.ASCII,
 )
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _TRUE = frozenset({"true", "on", "1", "yes"})

@@ -102,16 +102,15 @@ def check_choices(spec: InputSpec, value: object, from_form: bool) -> list[objec
 def check_tags(value: object, from_form: bool) -> list[str]:
     """A list of tags: each trimmed, empty ones dropped, repeats dropped (a tag is a label)."""
     items = _as_list(value, "a list of tags (text)")
-    tags: list[str] = []
+    tags: dict[str, None] = {}  # insertion-ordered, and a repeat is found at once however many
     for index, item in enumerate(items, start=1):
         if from_form and (is_number(item) or isinstance(item, bool)):
             item = option_text(item)
         if not isinstance(item, str):
             raise Invalid(f"(tag {index}) must be text; got {shown(item)}.")
-        tag = item.strip()
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tags
+        if tag := item.strip():
+            tags[tag] = None
+    return list(tags)
 
 
 # ---- dates -----------------------------------------------------------------------------------

@@ -206,6 +206,12 @@ GOOD = [
     good("tags-repeated", field("tags"), {"v": ["x y", "z"]}, ["x y", "z"]),
     good("tags-no-empties-or-repeats", field("tags"), {"v": "a,,a, "}, ["a"]),
     good("tags-json-numbers-as-text", field("tags"), {"v": "[1, true]"}, ["1", "true"]),
+    good(  # repeats are found by lookup: a long list does not take quadratic time (it froze Pixie)
+        "tags-many",
+        field("tags"),
+        {"v": [f"t{n % 50_000}" for n in range(100_000)]},
+        [f"t{n}" for n in range(50_000)],
+    ),
     # table
     good(
         "table-cells-cast",
@@ -467,6 +473,19 @@ BAD = [
         field("time"),
         {"v": "09:30 PM"},
         'Value must be a time written HH:MM or HH:MM:SS (24-hour); got "09:30 PM".',
+    ),
+    bad(
+        "time-other-digits",
+        field("time"),
+        {"v": "1\u0669:0\u0660"},
+        'Value must be a time written HH:MM or HH:MM:SS (24-hour); got "1\u0669:0\u0660".',
+    ),
+    bad(
+        "datetime-other-digits",
+        field("datetime"),
+        {"v": "2026-01-31T0\u0667:3\u0660"},
+        "Value must be a date and time in ISO 8601 form such as 2026-01-31T09:30; "
+        'got "2026-01-31T0\u0667:3\u0660".',
     ),
     bad(
         "datetime-bare-date",
