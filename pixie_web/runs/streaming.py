@@ -261,11 +261,11 @@ class StreamRun:
                 log.info("%s serves no /stream; its /run answer is the result", self.tool_id)
                 self._use_answer()
                 return None
-            if response.status_code >= 400:
-                body = await response.aread()
-                return Failure(
-                    "tool_error", f"The tool's /stream answered HTTP {response.status_code}: {body[:500]!r}"
-                )
+            if response.status_code >= 400:  # read as an error answer to /run is
+                await response.aread()
+                if response.status_code >= 500:
+                    self._failed = response  # explained by what it printed, once the lease is back
+                return read_response(response, self.spec)[1]
             decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")  # split characters
             async for chunk in response.aiter_bytes():
                 for event in parser.feed(decoder.decode(chunk)):

@@ -395,3 +395,19 @@ def test_a_tool_dying_mid_stream_ends_it_with_an_error(pixie: PixieSystem) -> No
     assert done["status"] == "error"
     assert done["error"]["kind"] == "crash"
     assert pixie.get(f"/api/runs/{done['run_id']}").json()["status"] == "error"
+
+
+def test_a_stream_that_fails_with_a_server_error_reads_as_a_tool_failure(pixie: PixieSystem) -> None:
+    """A 500 from /stream is the tool failing while it runs, as a 500 from /run is: its exception
+    leads the message and what it printed is the detail, not a "refused" with raw bytes."""
+    events = read_stream(pixie, "/api/tools/stream-tool/run?stream=1", {"inputs": {"shape": "broken"}})
+    done = json.loads(events[-1].data)
+    assert (events[-1].event, done["status"]) == ("done", "error")
+    error = done["error"]
+    assert error["kind"] == "tool_failed"
+    assert error["message"] == (
+        "The tool failed with an error (HTTP 500): ZeroDivisionError: division by zero (main.py, line 99)"
+    )
+    assert "Traceback (most recent call last)" in error["detail"]
+    stored = pixie.get(f"/api/runs/{done['run_id']}").json()
+    assert (stored["error_kind"], stored["error"]) == ("tool_failed", error["message"])
