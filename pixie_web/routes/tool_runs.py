@@ -8,7 +8,6 @@ fits (404, 409, 422), with the same HTML.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -122,13 +121,13 @@ def sse_response(generator: AsyncIterator[bytes], stream: StreamRun) -> Any:
     current = state()  # the body is sent after the view returns, outside the request context
 
     async def guarded() -> AsyncIterator[bytes]:
+        stream.watched()
         try:
             async for chunk in generator:
                 yield chunk
         finally:
-            if stream.result is None and not current.stopping.is_set():
-                # The watcher went away mid-run: ask the tool to stop working on it.
-                current.runner.adopt(asyncio.ensure_future(stream.cancel()))
+            if not current.stopping.is_set():
+                stream.unwatched()  # the last watcher gone mid-run: the tool is asked to stop
 
     return guarded()
 

@@ -61,6 +61,7 @@ KICKOFF_TIMEOUT = 30.0
 NO_STREAM = frozenset({404, 405})  # the tool serves no /stream: its /run answer is the result
 SCAN_EVERY = 2.0
 KEEPALIVE = 15.0
+UNWATCHED_GRACE = 2.0  # seconds a run may go unwatched (a page reloading) before it is cancelled
 
 
 @dataclass
@@ -91,6 +92,7 @@ class StreamRun:
     _secrets: ToolSecrets = field(default_factory=ToolSecrets)  # read when the run starts
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
+    _watchers: int = 0
 
     @property
     def tool_id(self) -> str:
@@ -316,6 +318,24 @@ class StreamRun:
 
     async def cancel(self) -> None:
         await self.runner.cancel(self.run_id)
+
+    def watched(self) -> None:
+        """A subscriber (a page, a skill following ``?stream=1``) began to follow the run."""
+        self._watchers += 1
+
+    def unwatched(self) -> None:
+        """A subscriber went away. When the last one has gone, and none comes back within
+        ``UNWATCHED_GRACE`` (a reloaded page follows the run again), the tool is asked to stop:
+        nobody is left to see the result. A second tab or a skill still following keeps it going.
+        """
+        self._watchers -= 1
+        if self._watchers == 0 and self.result is None:
+            self.runner.adopt(asyncio.create_task(self._cancel_if_unwatched()))
+
+    async def _cancel_if_unwatched(self) -> None:
+        await asyncio.sleep(UNWATCHED_GRACE)
+        if self._watchers == 0 and self.result is None:
+            await self.cancel()
 
     async def wait(self) -> RunResult:
         if self._task is not None:

@@ -411,3 +411,27 @@ def test_a_stream_that_fails_with_a_server_error_reads_as_a_tool_failure(pixie: 
     assert "Traceback (most recent call last)" in error["detail"]
     stored = pixie.get(f"/api/runs/{done['run_id']}").json()
     assert (stored["error_kind"], stored["error"]) == ("tool_failed", error["message"])
+
+
+def test_a_run_followed_twice_goes_on_when_one_follower_leaves(pixie: PixieSystem) -> None:
+    """A second tab (or a skill) following the same run keeps it going when the first closes."""
+    posted = pixie.http.post(
+        "/tool/stream-tool/run", data={"count": "40", "delay": "0.05"}, headers={"HX-Request": "true"}
+    )
+    run_id = posted.headers["X-Pixie-Run-Id"]
+    stays: list[SSEvent] = []
+    staying = threading.Thread(
+        target=lambda: stays.extend(
+            read_stream(pixie, f"/tool/stream-tool/stream?run_id={run_id}", method="GET")
+        )
+    )
+    staying.start()
+    with pixie.http.stream("GET", f"/tool/stream-tool/stream?run_id={run_id}", timeout=30) as leaving:
+        for text in leaving.iter_text():
+            if "event: output" in text:
+                break  # this follower goes away after its first event
+    staying.join(30)
+    assert stays[-1].event == "done"
+    record = pixie.get(f"/api/runs/{run_id}").json()
+    assert record["status"] == "ok"
+    assert record["outputs"]["reply"] == "".join(f"w{n} " for n in range(40))
