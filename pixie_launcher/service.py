@@ -192,18 +192,22 @@ class LauncherOps:
 
     async def release(self, request: Request) -> dict[str, Any]:
         """Return a lease; ``output_since`` (an acquire's ``output_mark``) also asks for what the
-        tool printed during the run, to explain an error it answered with."""
+        tool printed during the run, to explain an error it answered with or its death (``pid``,
+        the lease's, names the process, which may have exited since)."""
         args = Args(request.args)
         supervisor = self._tool(args)
         lease_id = args.text("lease_id", max_length=64)
         holder = args.text("holder", max_length=64, default=None)
         mark = args.integer("output_since", default=None, minimum=0)
+        pid = args.integer("pid", default=None, minimum=1)
         args.done()
         if holder:
             self.launcher.seen(holder)
         released = supervisor.leases.release(lease_id)
         if mark is not None:
-            released["output"] = (await supervisor.output_since(mark))[-OUTPUT_LINES:]
+            printed = await supervisor.output_since(mark, pid)
+            if printed is not None:  # left out when that process is not known any more
+                released["output"] = printed[-OUTPUT_LINES:]
         return released
 
     async def heartbeat(self, request: Request) -> dict[str, Any]:

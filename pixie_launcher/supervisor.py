@@ -78,6 +78,7 @@ class ToolSupervisor:
             on_change=self.notify,
         )
         self._process: ToolProcess | None = None
+        self._exited: ToolProcess | None = None  # the last process gone: what it printed is asked after
         self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._spawning = False
@@ -294,6 +295,7 @@ class ToolSupervisor:
             self._stop_timer.cancel()
         if self._process is process:
             self._process = None
+        self._exited = process
         if process.kill_reason:
             process.kill_reason = self._attributed(process.kill_reason)
             message = f"{self.name} was stopped because {process.kill_reason}"
@@ -315,9 +317,15 @@ class ToolSupervisor:
         """Where the running process's output stands now (see ``output_since``)."""
         return self._process.tail.total if self._process is not None else 0
 
-    async def output_since(self, mark: int) -> list[str]:
-        """What the process printed after ``output_mark`` said ``mark``, secrets masked."""
-        return await self._process.output_since(mark) if self._process is not None else []
+    async def output_since(self, mark: int, pid: int | None = None) -> list[str] | None:
+        """What the process printed after ``output_mark`` said ``mark``, secrets masked; ``pid``
+        names the process when it may have exited since (a run it served crashed it). None when
+        that process is not known here any more."""
+        process = self._process
+        if pid is not None and (process is None or process.pid != pid):
+            exited = self._exited
+            process = exited if exited is not None and exited.pid == pid else None
+        return await process.output_since(mark) if process is not None else None
 
     # -- stopping -------------------------------------------------------------------------------
 

@@ -105,12 +105,16 @@ def _with_cause(summary: str, output: str) -> str:
     return f"{summary}: {headline}" if headline else summary
 
 
-def crash_of(record: Mapping[str, Any] | None, error: Exception) -> Failure:
+def crash_of(
+    record: Mapping[str, Any] | None, error: Exception, printed: Sequence[str] | None = None
+) -> Failure:
     """Why a run's connection broke, from the launcher's record of the tool once it has gone.
 
     A tool Pixie stopped (``stopped``, with the reason it was given: another run overran or was
-    cancelled) says so; a tool that died (``backoff`` or ``fatal``) gives its exit and last output.
-    An error kept from an earlier failure is not this run's cause, so it is never read for a stop.
+    cancelled) says so; a tool that died (``backoff`` or ``fatal``) gives its exit and what it
+    printed: ``printed``, the lines of this run, when known, else the record's last lines (which
+    may go back to earlier runs). An error kept from an earlier failure is not this run's cause,
+    so it is never read for a stop.
     """
     if record is None:
         return Failure(
@@ -125,6 +129,8 @@ def crash_of(record: Mapping[str, Any] | None, error: Exception) -> Failure:
         return Failure("crash", f"Pixie stopped the tool during this run{because}.")
     if state in ("backoff", "fatal") and record.get("last_error"):
         summary, _, tail = str(record["last_error"]).partition("\n--- last output ---\n")
+        if printed is not None:
+            tail = "\n".join(printed)
         return Failure(
             "crash", f"The tool stopped during the run: {_with_cause(summary, tail)}", tail or None
         )

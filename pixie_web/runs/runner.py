@@ -250,8 +250,8 @@ class Runner:
         if problem is None:
             active.answer = response.content
             if response.status_code >= 500:
-                printed = await self.release_reading_output(tool_id, lease)
-                return None, failed_answer(response, spec, printed)
+                _, logged = await self.release_reading_output(tool_id, lease)
+                return None, failed_answer(response, spec, logged or [])
             # The tool answered, so the lease cannot have expired: return it without waiting.
             self.adopt(asyncio.create_task(self.release(tool_id, lease["lease_id"])))
             outputs, failure = read_response(response, spec)
@@ -261,14 +261,18 @@ class Runner:
                     active.answer, outputs = None, dict(flat)
             return outputs, failure
         # The launcher expires a lease at the same limit and stops the tool: a stuck run.
-        expired = await self.release(tool_id, lease["lease_id"])
+        printed: list[str] | None = None
+        if isinstance(problem, httpx.TimeoutException):
+            expired = await self.release(tool_id, lease["lease_id"])
+        else:  # the connection broke: what it printed during this run may say why it died
+            expired, printed = await self.release_reading_output(tool_id, lease)
         if expired or isinstance(problem, httpx.TimeoutException):
             if not expired:  # stopping takes up to its grace: the person is told now
                 self.adopt(asyncio.create_task(self.stop_tool(tool_id, OVERRUN_STOP)))
             return None, timeout_failure(limit)
         if active.cancel_requested:
             return None, None
-        return None, await self.crash_failure(tool_id, lease.get("pid"), problem)
+        return None, await self.crash_failure(tool_id, lease.get("pid"), problem, printed)
 
     async def release(self, tool_id: str, lease_id: str) -> bool:
         """Return the lease; True when the launcher had already expired it (a stuck run)."""
@@ -281,20 +285,25 @@ class Runner:
             return False
         return bool(result.get("expired"))
 
-    async def release_reading_output(self, tool_id: str, lease: Mapping[str, Any]) -> list[str]:
+    async def release_reading_output(
+        self, tool_id: str, lease: Mapping[str, Any]
+    ) -> tuple[bool, list[str] | None]:
         """Return the lease and get what the tool printed while it held it (secrets masked by
-        the launcher), to explain the error it answered with."""
+        the launcher), to explain the error it answered with or why it died: (expired, lines),
+        the lines None when the launcher could not say."""
         args = {"tool_id": tool_id, "lease_id": lease["lease_id"], "holder": self.peers.holder}
-        mark = lease.get("output_mark")
-        if isinstance(mark, int) and not isinstance(mark, bool):
-            args["output_since"] = mark
+        for name, field in (("output_since", "output_mark"), ("pid", "pid")):
+            value = lease.get(field)
+            if isinstance(value, int) and not isinstance(value, bool):
+                args[name] = value
         try:
             result = await self.peers.launcher.call("tools.release", args)
         except WireError as exc:
             log.warning("could not return lease %s of %s: %s", lease["lease_id"], tool_id, exc.message)
-            return []
+            return False, None
         printed = result.get("output")
-        return [line for line in printed if isinstance(line, str)] if isinstance(printed, list) else []
+        lines = [line for line in printed if isinstance(line, str)] if isinstance(printed, list) else None
+        return bool(result.get("expired")), lines
 
     async def stop_tool(self, tool_id: str, reason: str) -> None:
         """Stop the tool; ``reason`` ("a run was cancelled") is what its other runs are told."""
@@ -319,8 +328,12 @@ class Runner:
                 return True
             await mirror.wait_changed(mirror.version, timeout=remaining)
 
-    async def crash_failure(self, tool_id: str, pid: int | None, error: Exception) -> Failure:
-        """The connection broke: wait (briefly) for the launcher to record why the tool died."""
+    async def crash_failure(
+        self, tool_id: str, pid: int | None, error: Exception, printed: list[str] | None = None
+    ) -> Failure:
+        """The connection broke: wait (briefly) for the launcher to record why the tool died.
+        ``printed``, what the tool printed during this run, is the detail when known; the
+        launcher's record holds its last lines, which may be an earlier run's."""
         deadline = time.monotonic() + 3.0
         record: dict[str, Any] | None = None
         while time.monotonic() < deadline:
@@ -328,7 +341,7 @@ class Runner:
             if record is None or record.get("pid") != pid or record.get("state") != "running":
                 break
             await self.peers.launcher_state.wait_changed(self.peers.launcher_state.version, timeout=0.2)
-        return crash_of(record, error)
+        return crash_of(record, error, printed)
 
     # -- cancel and shutdown ---------------------------------------------------------------------------
 

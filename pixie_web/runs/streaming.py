@@ -212,8 +212,8 @@ class StreamRun:
             if self._failed is None:
                 expired = await runner.release(self.tool_id, lease["lease_id"])
             else:  # explained by what the tool printed meanwhile, as a run that does not stream is
-                printed = await runner.release_reading_output(self.tool_id, lease)
-                failure, expired = failed_answer(self._failed, self.spec, printed), False
+                _, printed = await runner.release_reading_output(self.tool_id, lease)
+                failure, expired = failed_answer(self._failed, self.spec, printed or []), False
         if expired:
             failure = timeout_failure(limit)
         elif failure is not None and failure.kind == "timeout":

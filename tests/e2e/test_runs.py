@@ -293,6 +293,17 @@ def test_a_crash_shows_the_tools_last_output(pixie: PixieSystem) -> None:
     assert "crashing on purpose" in stored(pixie, run_id_of(response))["stderr_tail"]
 
 
+def test_a_crash_shows_only_what_the_tool_printed_during_that_run(pixie: PixieSystem) -> None:
+    """The launcher's record of a death holds the process's last lines, which may be an earlier
+    run's (a traceback it recovered from, say): the run that crashed shows its own."""
+    earlier = post_form(pixie, "misbehaving", {"mode": "spam", "lines": "3"})
+    assert stored(pixie, run_id_of(earlier))["status"] == "ok"
+    crashed = stored(pixie, run_id_of(post_form(pixie, "misbehaving", {"mode": "crash"})))
+    assert crashed["error_kind"] == "crash"
+    assert "crashing on purpose" in crashed["stderr_tail"]
+    assert "fixture-tool stdout line 0" not in crashed["stderr_tail"]
+
+
 def test_a_tool_that_raises_shows_its_exception_first_and_its_traceback(pixie: PixieSystem) -> None:
     """A web framework answers "Internal Server Error" and logs the traceback after: the panel
     leads with the exception and where in the tool's code it came from."""

@@ -52,3 +52,25 @@ def test_a_broken_connection_is_explained_by_this_stop_never_an_older_error(
     record: dict[str, Any] | None, expected: Failure
 ) -> None:
     assert crash_of(record, OSError("reset")) == expected
+
+
+DIED = {
+    "state": "backoff",
+    "last_error": "Demo exited with code 9 while running\n--- last output ---\nold\nboom",
+}
+
+
+@pytest.mark.parametrize(
+    ("printed", "detail"),
+    [
+        (None, "old\nboom"),  # the launcher could not say: its record's last lines
+        (["boom"], "boom"),  # what this run printed, not an earlier run's lines before it
+        ([], None),  # this run printed nothing
+    ],
+)
+def test_a_death_is_detailed_by_what_the_run_printed_when_known(
+    printed: list[str] | None, detail: str
+) -> None:
+    failure = crash_of(DIED, OSError("reset"), printed)
+    assert failure.message == "The tool stopped during the run: Demo exited with code 9 while running"
+    assert failure.detail == detail
