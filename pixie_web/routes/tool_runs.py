@@ -23,7 +23,7 @@ from pixie_web.inputs import Upload, coerce_form, form_values, redisplay_values,
 from pixie_web.outputs import render_card, render_panel
 from pixie_web.peers import LAUNCHER, STORE
 from pixie_web.runs.artefacts import read_back
-from pixie_web.runs.outcome import RunResult
+from pixie_web.runs.outcome import RunResult, stored_failure
 from pixie_web.runs.streaming import StreamRun, start_stream
 from pixie_web.tool_context import head_and_history
 from pixie_web.tools import Tool, find_tool
@@ -222,4 +222,8 @@ async def replay(tool_id: str, run_id: str) -> Response:
     fields = render_form_fields(tool.spec, form_values(tool.spec, record["inputs"] or {}), {})
     panel = render_panel(tool.spec, outputs) if outputs is not None else None
     extras = await head_and_history(state(), tool.record)
-    return await _html("runs/replay.html", tool=tool, run=record, fields=fields, panel=panel, **extras)
+    failure = stored_failure(record)
+    return await _html(
+        "runs/replay.html", tool=tool, run=record, fields=fields, panel=panel, failure=failure, **extras
+    )
+

@@ -67,6 +67,22 @@ class ActiveRun:
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+def stored_failure(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A stored run's failure in the shape ``runs/failure.html`` draws, so a past run's page
+    shows it as the run's own panel did: the same title and next step. A run stored before
+    ``error_kind`` was kept is named from its status (an unknown kind gets the general title)."""
+    if not record.get("error"):
+        return None
+    status = record.get("status")
+    fallback = status if status in ("timeout", "cancelled", "interrupted") else ""
+    return {
+        "kind": record.get("error_kind") or fallback,
+        "message": record["error"],
+        "detail": record.get("stderr_tail"),
+        "field_errors": {},
+    }
+
+
 def status_of(failure: Failure | None) -> str:
     if failure is None:
         return "ok"

@@ -304,6 +304,17 @@ def test_a_crash_shows_only_what_the_tool_printed_during_that_run(pixie: PixieSy
     assert "fixture-tool stdout line 0" not in crashed["stderr_tail"]
 
 
+def test_a_past_failed_run_shows_its_failure_as_the_run_did(pixie: PixieSystem) -> None:
+    live = post_form(pixie, "misbehaving", {"mode": "crash"})
+    heading = re.search(r"<h2>([^<]+)</h2>", live.text)
+    assert heading is not None
+    replay = pixie.get(f"/tool/misbehaving/runs/{run_id_of(live)}")
+    assert replay.status_code == 200
+    assert f"<h2>{heading.group(1)}</h2>" in replay.text
+    assert 'data-failure="crash"' in replay.text
+    assert "See everything it printed" in replay.text  # the same next step
+
+
 def test_a_tool_that_raises_shows_its_exception_first_and_its_traceback(pixie: PixieSystem) -> None:
     """A web framework answers "Internal Server Error" and logs the traceback after: the panel
     leads with the exception and where in the tool's code it came from."""

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pixie_web.runs.outcome import Failure, crash_of
+from pixie_web.runs.outcome import Failure, crash_of, stored_failure
 
 OLD = "Demo was stopped because it used 44 MB of memory, more than its limit of 40 MB"
 
@@ -74,3 +74,24 @@ def test_a_death_is_detailed_by_what_the_run_printed_when_known(
     failure = crash_of(DIED, OSError("reset"), printed)
     assert failure.message == "The tool stopped during the run: Demo exited with code 9 while running"
     assert failure.detail == detail
+
+
+@pytest.mark.parametrize(
+    ("record", "kind"),
+    [
+        ({"status": "error", "error": "boom", "error_kind": "tool_failed"}, "tool_failed"),
+        ({"status": "timeout", "error": "too slow", "error_kind": None}, "timeout"),  # stored before kinds
+        ({"status": "error", "error": "boom"}, ""),
+    ],
+)
+def test_a_stored_failure_is_drawn_as_the_runs_own_panel_drew_it(record: dict[str, Any], kind: str) -> None:
+    assert stored_failure(record) == {
+        "kind": kind,
+        "message": record["error"],
+        "detail": None,
+        "field_errors": {},
+    }
+
+
+def test_a_run_without_an_error_has_no_failure_to_draw() -> None:
+    assert stored_failure({"status": "ok", "error": None}) is None
