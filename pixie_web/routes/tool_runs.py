@@ -226,4 +226,3 @@ async def replay(tool_id: str, run_id: str) -> Response:
     return await _html(
         "runs/replay.html", tool=tool, run=record, fields=fields, panel=panel, failure=failure, **extras
     )
-
