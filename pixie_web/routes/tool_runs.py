@@ -29,7 +29,7 @@ from pixie_web.tool_context import head_and_history
 from pixie_web.tools import Tool, find_tool
 from shared.toolstream.events import is_streaming
 from shared.toolstream.sse import format_comment, format_event
-from shared.wire import WireError
+from shared.wire import ErrorCode, WireError
 
 blueprint = Blueprint("tool_runs", __name__)
 HISTORY_PAGE = 20
@@ -203,9 +203,15 @@ async def history(tool_id: str) -> Response:
     if request.args.get("before"):
         args["before"] = request.args["before"]
     await state().runner.settled()
-    page = await state().peers.store.call("runs.list", args)
+    try:
+        page = await state().peers.store.call("runs.list", args)
+    except WireError as exc:
+        if exc.code is not ErrorCode.BAD_REQUEST or "before" not in args:
+            raise
+        message = "That is not a page of this history ('before' must be one an 'Older runs' link gave)."
+        return await _html("runs/history.html", 400, tool=tool, runs=[], next_before=None, problem=message)
     return await _html(
-        "runs/history.html", tool=tool, runs=page["items"], next_before=page.get("next_before")
+        "runs/history.html", tool=tool, runs=page["items"], next_before=page.get("next_before"), problem=None
     )
 
 

@@ -526,6 +526,10 @@ def test_history_is_paginated_beyond_twenty(pixie: PixieSystem) -> None:
     second = pixie.get(more.group(1).replace("&amp;", "&"))
     assert second.status_code == 200
     assert second.text.count('<li class="run ') >= 2
+    wrong = pixie.get("/tool/runs-tool/runs?before=nonsense")
+    assert wrong.status_code == 400
+    assert "That is not a page of this history" in wrong.text
+    assert "runs.list" not in wrong.text  # no store wording
     # The tool page's own History menu, drawn with the page, offers the older runs too.
     page = pixie.get("/tool/runs-tool").text
     assert page.count('<li class="run ') == 20
