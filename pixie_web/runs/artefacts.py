@@ -107,12 +107,15 @@ def _sha256(path: Path) -> str:
 
 
 def link_output(relative: Path, output_keys: Iterable[str]) -> str | None:
+    """The output a file belongs to: its first folder, or its name without its extension (keys
+    may hold dots: ``x.y.txt`` is output ``x.y``'s), or the name up to its first dot."""
     keys = set(output_keys)
     first = relative.parts[0] if len(relative.parts) > 1 else None
-    if first in keys:
-        return first
-    stem = relative.name.split(".", 1)[0]
-    return stem if stem in keys else None
+    name = relative.name
+    for candidate in (first, name.rpartition(".")[0], name, name.split(".", 1)[0]):
+        if candidate in keys:
+            return candidate
+    return None
 
 
 def scan_run_dir(

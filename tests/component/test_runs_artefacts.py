@@ -224,10 +224,14 @@ def test_symlinked_paths_are_refused(tmp_path: Path) -> None:
         ("report/a.csv", "report"),
         ("other/plot.png", "plot"),
         ("x.png", None),
+        ("x.y.txt", "x.y"),  # a key with a dot
+        ("x.y", "x.y"),
+        ("x.yz.txt", None),
+        ("report", "report"),
     ],
 )
 def test_link_output(relative: str, key: str | None) -> None:
-    assert link_output(Path(relative), ["plot", "report"]) == key
+    assert link_output(Path(relative), ["plot", "report", "x.y"]) == key
 
 
 @pytest.mark.parametrize(
