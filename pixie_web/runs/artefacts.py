@@ -134,7 +134,14 @@ def scan_run_dir(
     total = 0
     count = 0
     for directory, subfolders, names in os.walk(folder, followlinks=False):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        kept = []
+        for sub in sorted(d for d in subfolders if not d.startswith(".")):
+            if (Path(directory) / sub).is_symlink():  # never followed: say so, as for a file
+                link = (Path(directory) / sub).relative_to(folder)
+                scan.refused.append(f"{link} is a symbolic link to a folder; Pixie keeps only plain files")
+            else:
+                kept.append(sub)
+        subfolders[:] = kept
         for name in sorted(names):
             if name.startswith(".") or name.endswith(".partial"):
                 continue
@@ -160,7 +167,7 @@ def scan_run_dir(
                 return scan
             if total > max_bytes:
                 scan.over_limit = (
-                    f"the tool wrote more than {human_size(max_bytes)} of files in one run "
+                    f"the tool wrote more than {_amount(max_bytes)} of files in one run "
                     "(PIXIE_MAX_ARTEFACT_BYTES_PER_RUN); the rest were not kept"
                 )
                 return scan
@@ -172,6 +179,12 @@ def scan_run_dir(
                 )
             )
     return scan
+
+
+def _amount(size: int) -> str:
+    """A byte count as a person reads it, with the number the setting was given in beside it."""
+    readable = human_size(size)
+    return readable if readable.endswith(("bytes", "byte")) else f"{readable} ({size:,} bytes)"
 
 
 # -- large output values ------------------------------------------------------------------------

@@ -86,7 +86,10 @@ def test_dot_files_partial_files_and_symlinks_are_not_taken(folder: Path, tmp_pa
     os.symlink(tmp_path, folder / "linked-dir")
     scan = _scan(folder)
     assert scan.files == []
-    assert scan.refused == ["escape.txt is a symbolic link; Pixie keeps only plain files"]
+    assert scan.refused == [
+        "linked-dir is a symbolic link to a folder; Pixie keeps only plain files",
+        "escape.txt is a symbolic link; Pixie keeps only plain files",
+    ]
 
 
 def test_caps_on_count_and_size(folder: Path) -> None:
@@ -97,7 +100,9 @@ def test_caps_on_count_and_size(folder: Path) -> None:
     assert "more than 12 bytes of files" in (_scan(folder, max_bytes=12).over_limit or "")
     assert "more than 1 byte of files" in (_scan(folder, max_bytes=1).over_limit or "")
     (folder / "big.bin").write_bytes(b"x" * 3000)
-    assert "more than 2 KB of files" in (_scan(folder, max_bytes=2048, max_files=10).over_limit or "")
+    assert "more than 2 KB (2,048 bytes) of files" in (
+        _scan(folder, max_bytes=2048, max_files=10).over_limit or ""
+    )
     (folder / "big.bin").unlink()
     assert _scan(folder, max_files=5, max_bytes=25).over_limit is None
 
