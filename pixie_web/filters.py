@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from quart import Quart
 
+from pixie_web.exports.files import run_relative
 from pixie_web.outputs.numbers import human_size
 from shared.timestamps import readable_duration
 from shared.toolspec import ToolSpec
@@ -82,6 +84,12 @@ def spec_error_parts(line: str) -> dict[str, str]:
     return {"field": match["field"], "message": match["message"]}
 
 
+def run_file_path(item: Mapping[str, Any]) -> str:
+    """A run's file named by its path inside the run's folder (``table/part1.csv``), as exports
+    name it, so that files of the same name in two folders are told apart."""
+    return run_relative(item, str(item.get("run_id", "")))
+
+
 FILTERS = {
     "run_status_text": run_status_text,
     "duration": readable_duration,
@@ -90,6 +98,7 @@ FILTERS = {
     "input_summary_full": functools.partial(input_summary, cut=False),
     "spec_error_parts": spec_error_parts,
     "size": human_size,  # as a run's file cards say it ("4.5 KB"), not Jinja's decimal kB
+    "run_file_path": run_file_path,
 }
 
 

@@ -27,6 +27,7 @@ from pixie_web.runs.outcome import RunResult, stored_failure
 from pixie_web.runs.streaming import StreamRun, start_stream
 from pixie_web.tool_context import head_and_history
 from pixie_web.tools import Tool, find_tool
+from shared.runfiles import holds_an_output
 from shared.toolstream.events import is_streaming
 from shared.toolstream.sse import format_comment, format_event
 from shared.wire import ErrorCode, WireError
@@ -229,6 +230,23 @@ async def replay(tool_id: str, run_id: str) -> Response:
     panel = render_panel(tool.spec, outputs) if outputs is not None else None
     extras = await head_and_history(state(), tool.record)
     failure = stored_failure(record)
+    files = await _run_files(run_id)
     return await _html(
-        "runs/replay.html", tool=tool, run=record, fields=fields, panel=panel, failure=failure, **extras
+        "runs/replay.html",
+        tool=tool,
+        run=record,
+        fields=fields,
+        panel=panel,
+        failure=failure,
+        files=files,
+        **extras,
     )
+
+
+async def _run_files(run_id: str) -> list[dict[str, Any]]:
+    """The files the run's tool wrote, as its panel listed them (not its spilled outputs)."""
+    try:
+        listed = await state().peers.store.call("artefacts.for_run", {"run_id": run_id})
+    except WireError:
+        return []
+    return [item for item in listed["items"] if not holds_an_output(str(item.get("rel_path", "")))]

@@ -406,6 +406,21 @@ def test_broken_and_unknown_tools(pixie: PixieSystem) -> None:
     assert api.json()["error"]["code"] == "NOT_FOUND"
 
 
+def test_a_runs_files_are_listed_and_linked_on_its_panel_and_its_page(pixie: PixieSystem) -> None:
+    live = post_form(pixie, "runs-tool", {"mode": "files"})
+    record = stored(pixie, run_id_of(live))
+    ids = {item["filename"]: item["id"] for item in record["artefacts"]}
+    replay = pixie.get(f"/tool/runs-tool/runs/{record['id']}").text
+    for page in (live.text, replay):
+        assert "2 files kept with this run" in page
+        assert (
+            f'<a href="/api/artefacts/{ids["table.csv"]}/file" target="_blank" rel="noopener">table.csv</a>'
+            in page
+        )
+        assert 'rel="noopener">plots/figure.svg</a>' in page  # its path in the run's folder
+        assert f'href="/api/artefacts/{ids["figure.svg"]}/file?download=1" download' in page
+
+
 def test_artefacts_are_registered_with_their_hash_and_served_back(pixie: PixieSystem) -> None:
     result = pixie.http.post(
         "/api/tools/runs-tool/run", json={"inputs": {"mode": "files"}}, timeout=60
