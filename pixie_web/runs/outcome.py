@@ -104,7 +104,7 @@ def timeout_failure(limit: float) -> Failure:
     """``limit`` is ``run_limit``'s answer: the run's maximum plus the grace."""
     return Failure(
         "timeout",
-        f"The tool did not answer within its limit of {limit - RUN_GRACE:g} s "
+        f"The run went on past its limit of {limit - RUN_GRACE:g} s "
         f"(max_runtime_seconds, from tool.json or the tool's settings) plus {RUN_GRACE:g} s, "
         "so Pixie stopped it.",
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pixie_web.runs.outcome import Failure, crash_of, stored_failure
+from pixie_web.runs.outcome import Failure, crash_of, stored_failure, timeout_failure
 
 OLD = "Demo was stopped because it used 44 MB of memory, more than its limit of 40 MB"
 
@@ -95,3 +95,12 @@ def test_a_stored_failure_is_drawn_as_the_runs_own_panel_drew_it(record: dict[st
 
 def test_a_run_without_an_error_has_no_failure_to_draw() -> None:
     assert stored_failure({"status": "ok", "error": None}) is None
+
+
+def test_a_timeout_names_the_limit_that_was_hit_and_where_it_is_set() -> None:
+    failure = timeout_failure(12.0)
+    assert failure.kind == "timeout"
+    assert failure.message == (
+        "The run went on past its limit of 7 s (max_runtime_seconds, from tool.json or the tool's "
+        "settings) plus 5 s, so Pixie stopped it."
+    )
