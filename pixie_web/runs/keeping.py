@@ -133,7 +133,10 @@ class Keeper:
         values = files.encode_values(outputs)
         stored: dict[str, Any] = {key: jsonio.fragment(data) for key, data in values.items()}
         stored.update((key, escape(value)) for key, value in escaped.items())
-        for spill in files.spill_large_values(values, folder, limit):
+        spilled = []
+        if any(len(data) > limit for data in values.values()):  # megabytes, perhaps: off the loop
+            spilled = await asyncio.to_thread(files.spill_large_values, values, folder, limit)
+        for spill in spilled:
             rel_path = spill.path.relative_to(self.settings.artefacts_dir).as_posix()
             artefact: dict[str, Any] = {
                 "id": None,
