@@ -76,6 +76,7 @@ def test_a_large_output_is_kept_as_a_file_and_replayed_intact(pixie: PixieSystem
 
 def test_a_kept_file_that_was_damaged_is_shown_as_such_and_nothing_fails(pixie: PixieSystem) -> None:
     run_id = run(pixie, {"mode": "big", "kb": 100})["run_id"]
+    assert stored(pixie, run_id)["outputs"]["text"] == "x" * 100 * 1024  # kept: its file is written
     kept = spill_file(pixie, run_id, "text")
     kept.write_bytes(kept.read_bytes()[:1000])  # as a full disk or a crash mid-write leaves it
     record = stored(pixie, run_id)
