@@ -116,7 +116,8 @@ def check_file(spec: InputSpec, info: FileInfo) -> None:
     """The input's accept list and size limit, for one upload or data URL."""
     entries = accept_list(spec)
     if not _accepted(entries, info):
-        raise Invalid(f"does not accept {info.described()} ({info.mime}); it takes {', '.join(entries)}.")
+        named = f"{info.described()} ({info.mime})" if info.name else info.described()  # type once
+        raise Invalid(f"does not accept {named}; it takes {', '.join(entries)}.")
     limit = spec.params.get("max_size_mb")
     if isinstance(limit, int) and not isinstance(limit, bool) and info.size > limit * MIB:
         raise Invalid(

@@ -87,7 +87,7 @@ async def run_tool(tool_id: str) -> Any:
         raise BodyProblem(f"'inputs' must be an object of input values by key, got {got}", "inputs")
     checked = check_json_inputs(tool.spec, body.get("inputs", {}))
     if not checked.ok:
-        message = "; ".join(f"{key}: {text}" for key, text in checked.errors.items())
+        message = " ".join(f"{key}: {text}" for key, text in checked.errors.items())  # sentences
         return api_error(422, "INVALID_INPUTS", message, fields=checked.errors)
     current = state()
     wants_stream = flag(request.args.get("stream") or "no")

@@ -279,6 +279,10 @@ def test_the_json_api(pixie: PixieSystem) -> None:
     assert bad.status_code == 422
     assert bad.json()["error"]["code"] == "INVALID_INPUTS"
     assert set(bad.json()["error"]["fields"]) == {"mode", "kb"}
+    message = bad.json()["error"]["message"]
+    assert message.startswith("mode: Mode must be one of")
+    assert " kb: Size in KiB must be a number" in message
+    assert ".;" not in message  # whole sentences, one after another
     unknown = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": {}, "extra": 1})
     assert (unknown.status_code, unknown.json()["error"]["field"]) == (400, "extra")
     listed = pixie.http.post("/api/tools/slow-tool/run", json={"inputs": []})

@@ -1103,7 +1103,7 @@ DATA_URL_ERRORS = [
     pytest.param(
         field("file", accept=".csv"),
         "data:image/png;base64,aGk=",
-        "Value does not accept the image/png file (image/png); it takes .csv.",
+        "Value does not accept the image/png file; it takes .csv.",
         id="accept",
     ),
     pytest.param(
