@@ -51,6 +51,7 @@ _BLANK_STRING_TYPES = frozenset(
     }
 )  # fmt: skip
 # Types whose empty list means "nothing chosen".
+_TYPED_TEXT = frozenset({"text", "textarea", "code", "markdown", "autocomplete"})
 _BLANK_LIST_TYPES = frozenset(
     {"multiselect", "tags", "table", "map_polygon", "map_multipoint", "map_point", "map_bbox", "date_range",
      "slider", "file", "image"}
@@ -68,10 +69,13 @@ def takes_many_files(spec: InputSpec) -> bool:
 def is_blank(spec: InputSpec, value: object) -> bool:
     """Whether a value means the input was left empty (so its default, or nothing, applies).
 
-    An empty string is a real choice for a select or radio that offers ``""`` as an option.
+    An empty string is a real choice for a select or radio that offers ``""`` as an option;
+    spaces are kept in an optional text, but do not fill a required one.
     """
     if value is None:
         return True
+    if isinstance(value, str) and spec.required and spec.type in _TYPED_TEXT and not value.strip():
+        return True  # a required text of nothing but spaces was left empty, as a person sees it
     if value == "" and isinstance(value, str) and spec.type in _BLANK_STRING_TYPES:
         return not any(option.value == "" for option in spec.options)
     return isinstance(value, list) and not value and spec.type in _BLANK_LIST_TYPES

@@ -201,6 +201,7 @@ GOOD = [
     good("json-false", field("json"), {"v": "false"}, False),
     good("json-empty-object", field("json"), {"v": "{}"}, {}),
     # tags
+    good("optional-text-of-spaces-kept", field("text", required=False), {"v": "  "}, "  "),
     good("tags-commas", field("tags"), {"v": "a, b ,c"}, ["a", "b", "c"]),
     good("tags-json", field("tags"), {"v": '["a", "b, c"]'}, ["a", "b, c"]),
     good("tags-repeated", field("tags"), {"v": ["x y", "z"]}, ["x y", "z"]),
@@ -473,6 +474,18 @@ BAD = [
         field("time"),
         {"v": "09:30 PM"},
         'Value must be a time written HH:MM or HH:MM:SS (24-hour); got "09:30 PM".',
+    ),
+    bad(
+        "required-text-of-spaces",
+        field("text", required=True),
+        {"v": "   "},
+        "Value is required but was left empty.",
+    ),
+    bad(
+        "required-textarea-of-blank-lines",
+        field("textarea", required=True),
+        {"v": " \r\n\t"},
+        "Value is required but was left empty.",
     ),
     bad(
         "time-other-digits",

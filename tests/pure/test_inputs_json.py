@@ -255,7 +255,7 @@ BAD = [
         "image-not-an-image",
         field("image"),
         "data:text/plain;base64,aGk=",
-        "Value does not accept the text/plain file (text/plain); it takes image/*.",
+        "Value does not accept the text/plain file; it takes image/*.",
     ),
     bad(
         "image-multiple-bad-item",
