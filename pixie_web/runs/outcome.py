@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -62,7 +62,7 @@ class ActiveRun:
     port: int | None = None
     answer: bytes | None = None  # the body of the tool's 200 answer
     cancel_requested: bool = False
-    cancelled: asyncio.Event = field(default_factory=asyncio.Event)  # set with cancel_requested
+    on_cancel: Callable[[], None] | None = None  # wakes a run waiting for its lease
     interrupted: bool = False  # Pixie began stopping before the run ended
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 

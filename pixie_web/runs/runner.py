@@ -198,12 +198,20 @@ class Runner:
         runs ahead of it. Cancelled meanwhile, it leaves at once and never reaches the tool; the
         lease, once the launcher grants it, is handed straight back, so the runs after it go on.
         """
-        if not leasing.done():
-            cancelled = asyncio.ensure_future(active.cancelled.wait())
+        if not leasing.done() and not active.cancel_requested:
+            gate: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+            def open_gate(*_: object) -> None:
+                if not gate.done():
+                    gate.set_result(None)
+
+            leasing.add_done_callback(open_gate)
+            active.on_cancel = open_gate
             try:
-                await asyncio.wait({leasing, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+                await gate
             finally:
-                cancelled.cancel()
+                active.on_cancel = None
+                leasing.remove_done_callback(open_gate)
         if not active.cancel_requested:
             return await leasing
         self.adopt(asyncio.create_task(self._return_lease(tool_id, leasing)))
@@ -351,7 +359,8 @@ class Runner:
         if active is None:
             return False
         active.cancel_requested = True
-        active.cancelled.set()
+        if active.on_cancel is not None:
+            active.on_cancel()
         if active.port is None:  # not at the tool yet: the run leaves its queue by itself
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(active.finished.wait(), 5.0)
