@@ -44,6 +44,7 @@ LABEL_MAX = 120
 TAGS_MAX = 32
 SANDBOX = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 THUMB_CACHE = "private, max-age=86400"
+FILE_CACHE = "private, no-cache"
 
 
 class BadInput(Exception):
@@ -251,6 +252,9 @@ async def artefact_file(artefact_id: int) -> Response:
     response.headers["Content-Disposition"] = _disposition(
         "attachment" if download else "inline", item["filename"]
     )
+    # Asked again each time (a 304 while unchanged), so an artefact moved to the bin or deleted
+    # stops showing at once rather than from the browser's cache for hours.
+    response.headers["Cache-Control"] = FILE_CACHE
     return _sandboxed(response)
 
 

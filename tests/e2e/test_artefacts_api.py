@@ -160,6 +160,11 @@ def test_star_label_tags_delete_restore(pixie: PixieSystem, made: dict[str, Any]
     assert [i["id"] for i in page(pixie, tag="finance")["items"]] == [item_id]
     assert post(pixie, base + "/tags", {"remove": ["q3"]}).json()["tags"] == ["finance"]
 
+    served = pixie.get(base + "/file")
+    assert served.headers["cache-control"] == "private, no-cache"  # asked again: a delete shows at once
+    revalidated = pixie.get(base + "/file", headers={"If-None-Match": served.headers["etag"]})
+    assert revalidated.status_code == 304
+
     deleted = post(pixie, base + "/delete").json()
     assert set(deleted) == ITEM_KEYS
     assert page(pixie)["total"] == 2
