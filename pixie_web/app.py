@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from pixie_web import filters, query
 from pixie_web.after_answer import AfterAnswerMiddleware
 from pixie_web.assets import CACHE_FOREVER, build_assets, vendor_urls
+from pixie_web.bodies import SMALL_BODY_BYTES
 from pixie_web.context import PixieApp, WebState
 from pixie_web.errors import api_error, from_wire_error, respond_error, wants_json
 from pixie_web.guard import GuardMiddleware, allowed_hosts
@@ -48,6 +49,10 @@ log = logging.getLogger(__name__)
 # Uploads are turned into data URLs for the tool; each input's max_size_mb is checked on top.
 # Only the run routes take bodies this large (bodies.py).
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
+TOO_LARGE = (
+    f"The request is larger than Pixie takes: a run's form may hold up to {MAX_UPLOAD_BYTES // 2**20} MB "
+    f"in at most 1,000 fields, anything else up to {SMALL_BODY_BYTES // 2**20} MB."
+)
 # No inline scripts, nothing from other origins, and no framing (clickjacking) of a page that can
 # start processes on this machine.
 CONTENT_SECURITY_POLICY = (
@@ -174,6 +179,8 @@ def create_app(settings: Settings, peers: Peers, runner: Runner, stopping: async
                 response.headers["Allow"] = ", ".join(allowed)
             return response
         code = error.name.upper().replace(" ", "_")
+        if status == 413:
+            return await respond_error(413, code, TOO_LARGE, "Too large")
         return await respond_error(status, code, error.description or error.name, error.name)
 
     @app.errorhandler(Exception)

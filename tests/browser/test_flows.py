@@ -240,6 +240,7 @@ def test_a_run_request_that_pixie_refuses_says_why_where_the_result_would_be(
     expect(failure).to_have_attribute("role", "alert")
     expect(failure).to_contain_text("The run could not be started")
     expect(failure).to_contain_text("Pixie answered 413")
+    expect(failure).to_contain_text("larger than Pixie takes")  # the error's own words
     expect(page.get_by_role("button", name=re.compile(r"^(Re-run|Run)$"))).to_be_enabled()
 
 

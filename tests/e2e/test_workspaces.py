@@ -372,6 +372,10 @@ def test_only_a_run_may_send_a_large_body(http: httpx.Client) -> None:
     for path in ("/api/tools/alpha/favourite", "/api/workspaces"):
         refused = http.post(path, json={"value": True, "padding": padding})
         assert refused.status_code == 413, (path, refused.text[:200])
+        assert refused.json()["error"]["message"] == (
+            "The request is larger than Pixie takes: a run's form may hold up to 256 MB in at most "
+            "1,000 fields, anything else up to 4 MB."
+        )
     assert http.post("/tool/alpha/tags", data={"tags": padding}).status_code == 413
     # A form's address refuses a body that is not a form, rather than read it as an empty form.
     tags = tool_item(http, "alpha")["tags"]

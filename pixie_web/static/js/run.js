@@ -108,7 +108,8 @@
       said = (body && body.error && body.error.message) || "";
     } catch (notJson) {
       const page = new DOMParser().parseFromString(text, "text/html");
-      const line = page.querySelector(".error-page p, main p, p");
+      // The error's own sentence, not the first paragraph of the page around it (the sidebar's).
+      const line = page.querySelector(".error-page p") || page.querySelector("main p");
       said = line ? line.textContent.trim() : "";
     }
     const status = "Pixie answered " + xhr.status + (xhr.statusText ? " " + xhr.statusText : "");
