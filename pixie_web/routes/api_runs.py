@@ -105,9 +105,15 @@ async def run_tool(tool_id: str) -> Any:
     return jsonify(result_json(await current.runner.run(tool.record, tool.spec, checked.inputs)))
 
 
+def waiting(record: dict[str, Any]) -> bool:
+    """A running run still waiting for its tool (see ``Runner.waiting_for_tool``)."""
+    return record["status"] == "running" and state().runner.waiting_for_tool(record["id"])
+
+
 async def _stored_run(run_id: str) -> dict[str, Any]:
     await state().runner.settled(run_id)
     record: dict[str, Any] = await state().peers.store.call("runs.get", {"run_id": run_id})
+    record["waiting"] = waiting(record)
     if record["outputs"]:
         record["outputs"] = await read_back(record["outputs"], state().settings.artefacts_dir)
     try:
@@ -150,6 +156,7 @@ async def list_runs(tool_id: str) -> Response:
         raise
     root = state().settings.artefacts_dir
     for item in page["items"]:  # as GET /api/runs/<id> gives them: spilled values read back
+        item["waiting"] = waiting(item)
         if item.get("outputs"):
             item["outputs"] = await read_back(item["outputs"], root)
     return jsonify({"items": page["items"], "next_before": page.get("next_before")})

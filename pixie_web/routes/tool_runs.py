@@ -27,6 +27,7 @@ from pixie_web.runs.outcome import RunResult, stored_failure
 from pixie_web.runs.streaming import StreamRun, start_stream
 from pixie_web.tool_context import head_and_history
 from pixie_web.tools import Tool, find_tool
+from shared import jsonio
 from shared.runfiles import holds_an_output
 from shared.toolstream.events import is_streaming
 from shared.toolstream.sse import format_comment, format_event
@@ -194,6 +195,17 @@ async def _find_run(run_id: str, tool_id: str) -> dict[str, Any] | None:
     except WireError:
         return None
     return record if record["tool_id"] == tool_id else None
+
+
+@blueprint.get("/tool/<tool_id>/runs/<run_id>/waiting")
+@requires(STORE, LAUNCHER)
+async def waiting(tool_id: str, run_id: str) -> Response:
+    """``{"waiting": true}`` while the page's run has not reached its tool (queued behind another
+    run, or the tool starting): read from this process alone, so a page can ask every second."""
+    tool = find_tool(state().peers, tool_id)
+    active = state().runner.active.get(run_id)
+    is_waiting = active is not None and active.tool_id == tool.id and state().runner.waiting_for_tool(run_id)
+    return Response(jsonio.dumps({"waiting": is_waiting}), content_type="application/json")
 
 
 @blueprint.get("/tool/<tool_id>/runs")

@@ -81,6 +81,12 @@ class Runner:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
+    def waiting_for_tool(self, run_id: str) -> bool:
+        """Whether the run is in progress but has not reached its tool yet: queued behind other
+        runs of a ``concurrent: false`` tool, or waiting for the tool to start."""
+        active = self.active.get(run_id)
+        return active is not None and active.port is None
+
     async def settled(self, run_id: str | None = None) -> None:
         await self.records.settled(run_id)
 

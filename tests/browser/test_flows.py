@@ -8,10 +8,12 @@ fails a test on any request off the machine, console error or unexpected failed 
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -35,8 +37,9 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PixieSystem]:
     create_tool(tools, "rubber-duck", "chat")
     copy_fixture_tool(tools, "stream-tool", source="runs-tool", tool_json_file="stream.tool.json")
     copy_fixture_tool(tools, "failing-tool")
+    copy_fixture_tool(tools, "one-at-a-time", source="runs-tool", concurrent=False)
     with start_pixie(root, tools=["compound-interest", "lorenz-ode-solver"]) as running:
-        wait_until(lambda: len(running.get("/api/tools").json()) == 5, timeout=30, what="all five tools")
+        wait_until(lambda: len(running.get("/api/tools").json()) == 6, timeout=30, what="all six tools")
         yield running
 
 
@@ -242,6 +245,36 @@ def test_a_run_request_that_pixie_refuses_says_why_where_the_result_would_be(
     expect(failure).to_contain_text("Pixie answered 413")
     expect(failure).to_contain_text("larger than Pixie takes")  # the error's own words
     expect(page.get_by_role("button", name=re.compile(r"^(Re-run|Run)$"))).to_be_enabled()
+
+
+def test_a_run_waiting_behind_another_says_so_until_its_turn(
+    system: PixieSystem, open_page: PageOpener
+) -> None:
+    """A tool that takes one run at a time: a run from the page while another (a skill's, say)
+    is at the tool waits, and the busy line says what it is waiting for."""
+    first: dict[str, Any] = {}
+    body = {"inputs": {"mode": "slow", "seconds": 4}}
+    ahead = threading.Thread(
+        target=lambda: first.update(
+            system.http.post("/api/tools/one-at-a-time/run", json=body, timeout=60).json()
+        )
+    )
+    ahead.start()
+
+    def at_the_tool() -> bool:
+        items = system.get("/api/tools/one-at-a-time/runs?limit=1").json()["items"]
+        return bool(items and items[0]["status"] == "running" and items[0]["waiting"] is False)
+
+    wait_until(at_the_tool, timeout=60, what="the first run to reach the tool")
+    page = open_page(system, "/tool/one-at-a-time")
+    page.get_by_label("Mode").select_option("slow")
+    page.get_by_role("button", name=re.compile(r"^(Re-run|Run)$")).click()
+    label = page.locator("[data-busy-label]")
+    expect(label).to_have_text("Waiting for the tool…")
+    expect(page.locator("#run-status[data-status='ok']")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    expect(label).to_have_text("Running…")
+    ahead.join(30)
+    assert first["status"] == "ok"
 
 
 def test_a_streaming_run_fills_in_and_can_be_cancelled(system: PixieSystem, open_page: PageOpener) -> None:

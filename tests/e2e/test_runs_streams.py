@@ -216,6 +216,15 @@ def test_cancelling_a_queued_run_takes_it_out_of_the_queue_and_leaves_the_tool_a
     )
     newest = pixie.get("/api/tools/one-at-a-time/runs?limit=1").json()["items"][0]["id"]
     assert newest != holder["run_id"]
+    # Both are "running"; only one has reached the tool, and the API and the page can tell.
+    assert pixie.get(f"/api/runs/{newest}").json()["waiting"] is True
+    assert pixie.get(f"/api/runs/{holder['run_id']}").json()["waiting"] is False
+    listed = {
+        item["id"]: item["waiting"] for item in pixie.get("/api/tools/one-at-a-time/runs").json()["items"]
+    }
+    assert (listed[newest], listed[holder["run_id"]]) == (True, False)
+    assert pixie.get(f"/tool/one-at-a-time/runs/{newest}/waiting").json() == {"waiting": True}
+    assert pixie.get(f"/tool/one-at-a-time/runs/{holder['run_id']}/waiting").json() == {"waiting": False}
     started = time.monotonic()
     assert pixie.http.post(f"/api/runs/{newest}/cancel").json()["cancelled"] is True
     queued.join(30)

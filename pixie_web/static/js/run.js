@@ -8,7 +8,9 @@
   "use strict";
 
   const TICK_MS = 100;
+  const WAIT_POLL_MS = 1000;
   let timer = null;
+  let stagePoll = null;
 
   function newRunId() {
     const bytes = new Uint8Array(16);
@@ -40,6 +42,36 @@
         elapsed.textContent = ((performance.now() - started) / 1000).toFixed(1) + " s";
       }, TICK_MS);
     }
+    followStage(form, busy);
+  }
+
+  // A run of a tool that takes one run at a time may wait behind another (from another tab or a
+  // skill), or wait for its tool to start: the busy line says so rather than "Running".
+  function followStage(form, busy) {
+    const label = form.querySelector("[data-busy-label]");
+    window.clearInterval(stagePoll);
+    stagePoll = null;
+    if (!label) {
+      return;
+    }
+    label.dataset.running = label.dataset.running || label.textContent;
+    label.textContent = label.dataset.running;
+    const field = form.querySelector("[data-run-id-field]");
+    const runId = field ? field.value : "";
+    if (!busy || !runId) {
+      return;
+    }
+    stagePoll = window.setInterval(() => {
+      const url = "/tool/" + encodeURIComponent(form.dataset.toolId) + "/runs/" + runId + "/waiting";
+      fetch(url)
+        .then((response) => (response.ok ? response.json() : null))
+        .then((stage) => {
+          if (stage && form.classList.contains("is-running")) {
+            label.textContent = stage.waiting ? "Waiting for the tool…" : label.dataset.running;
+          }
+        })
+        .catch(() => {});
+    }, WAIT_POLL_MS);
   }
 
   // The id goes in before htmx reads the form (capture phase, ahead of htmx's own listener).
