@@ -193,6 +193,7 @@ class StreamRun:
         self.lease_pid = lease.get("pid")
         limit = run_limit(self.spec, lease)
         failure: Failure | None = None
+        broken: Exception | None = None  # the connection broke, or the stream ended as the tool died
         streams = is_streaming(self.spec)
         try:
             async with asyncio.timeout(limit + ANSWER_MARGIN):
@@ -205,15 +206,18 @@ class StreamRun:
                     self._use_answer()
         except TimeoutError:
             failure = timeout_failure(limit)
-        except httpx.TransportError as exc:
-            if not active.cancel_requested:
-                failure = await runner.crash_failure(self.tool_id, lease.get("pid"), exc)
+        except (httpx.TransportError, EOFError) as exc:
+            broken = None if active.cancel_requested else exc
         finally:
-            if self._failed is None:
+            printed: list[str] | None = None
+            if self._failed is None and broken is None:
                 expired = await runner.release(self.tool_id, lease["lease_id"])
             else:  # explained by what the tool printed meanwhile, as a run that does not stream is
-                _, printed = await runner.release_reading_output(self.tool_id, lease)
+                expired, printed = await runner.release_reading_output(self.tool_id, lease)
+            if self._failed is not None:
                 failure, expired = failed_answer(self._failed, self.spec, printed or []), False
+        if broken is not None and not expired:
+            failure = await runner.crash_failure(self.tool_id, lease.get("pid"), broken, printed)
         if expired:
             failure = timeout_failure(limit)
         elif failure is not None and failure.kind == "timeout":
@@ -286,7 +290,7 @@ class StreamRun:
                     self._apply(update)
         # The stream ended without "done": fine if the tool is still there, a crash if it is not.
         if self.lease_pid is not None and not await self.runner.tool_still_up(self.tool_id, self.lease_pid):
-            return await self.runner.crash_failure(self.tool_id, self.lease_pid, EOFError("stream ended"))
+            raise EOFError("the stream ended as the tool went away")  # a crash: see _relay
         return None
 
     async def _register(self, folder: Path, registered: list[dict[str, Any]]) -> str | None:

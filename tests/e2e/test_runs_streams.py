@@ -396,14 +396,12 @@ def test_a_tool_dying_mid_stream_ends_it_with_an_error(pixie: PixieSystem) -> No
 
     thread = threading.Thread(target=follow)
     thread.start()
-    wait_until(
-        lambda: (
-            any(e.event == "output" for e in events)
-            or pixie.get("/api/launcher/state").json()["tools"]["stream-tool"]["in_flight"]
-        ),
-        timeout=10,
-        what="the stream to start",
-    )
+
+    def streaming() -> bool:  # a lease is counted while the tool still starts: wait for it to run
+        tool = pixie.get("/api/launcher/state").json()["tools"]["stream-tool"]
+        return bool(tool["state"] == "running" and tool["in_flight"])
+
+    wait_until(streaming, timeout=30, what="the stream to start")
     pixie.http.post("/api/tools/stream-tool/stop")
     thread.join(30)
     done = json.loads(events[-1].data)
@@ -451,3 +449,17 @@ def test_a_run_followed_twice_goes_on_when_one_follower_leaves(pixie: PixieSyste
     record = pixie.get(f"/api/runs/{run_id}").json()
     assert record["status"] == "ok"
     assert record["outputs"]["reply"] == "".join(f"w{n} " for n in range(40))
+
+
+def test_a_tool_dying_mid_stream_shows_what_it_printed_during_that_run(pixie: PixieSystem) -> None:
+    """The launcher's record of the death holds the process's last lines, here an earlier run's
+    traceback: the run that died shows its own."""
+    read_stream(pixie, "/api/tools/stream-tool/run?stream=1", {"inputs": {"shape": "broken"}})
+    events = read_stream(pixie, "/api/tools/stream-tool/run?stream=1", {"inputs": {"shape": "dies"}})
+    done = json.loads(events[-1].data)
+    assert (events[-1].event, done["status"]) == ("done", "error")
+    error = done["error"]
+    assert error["kind"] == "crash"
+    assert "exited with code 3" in error["message"]
+    assert "runs-tool: dying mid-stream" in error["detail"]
+    assert "ZeroDivisionError" not in error["detail"]
